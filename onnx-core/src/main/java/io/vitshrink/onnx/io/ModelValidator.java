@@ -1,0 +1,75 @@
+package io.vitshrink.onnx.io;
+
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Graph;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Node;
+import io.vitshrink.onnx.model.ValueInfo;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Checks a loaded model before anyone uses it: supported IR and opset, and every referenced value
+ * provided by a graph input, an initializer or a node. What it finds is a {@link UserException}.
+ */
+final class ModelValidator {
+    private final String source;
+    private final ModelLimits limits;
+
+    ModelValidator(String source, ModelLimits limits) {
+        this.source = source;
+        this.limits = limits;
+    }
+
+    void validate(Model model) {
+        if (model.irVersion() <= 0) {
+            throw new UserException(source + " is not an ONNX model (no IR version; is it another file type?)");
+        }
+        if (model.irVersion() > limits.maxIrVersion()) {
+            throw new UserException(source + " uses ONNX IR version " + model.irVersion()
+                    + ", newer than supported (at most " + limits.maxIrVersion() + "); export it with an older ONNX");
+        }
+        long opset = model.opset();
+        if (opset > limits.maxOpset()) {
+            throw new UserException(source + " uses opset " + opset + ", newer than supported (at most "
+                    + limits.maxOpset() + "); export it with a lower opset");
+        }
+        if (opset != 0 && opset < limits.minOpset()) {
+            throw new UserException(source + " uses opset " + opset + ", older than supported (at least "
+                    + limits.minOpset() + "); export it with opset 13 or newer");
+        }
+        Graph g = model.graph();
+        if (g.nodes().isEmpty()) {
+            throw new UserException(source + " has an empty graph (no nodes)");
+        }
+        Set<String> available = new HashSet<>(g.initializers().keySet());
+        g.inputs().forEach(v -> available.add(v.name()));
+        Set<String> outputs = new HashSet<>();
+        for (Node n : g.nodes()) {
+            for (String out : n.outputs()) {
+                if (!out.isEmpty() && !outputs.add(out)) {
+                    throw new UserException(source + ": value '" + out + "' is produced by more than one node");
+                }
+            }
+        }
+        available.addAll(outputs);
+        for (Node n : g.nodes()) {
+            for (String in : n.inputs()) {
+                if (!in.isEmpty() && !available.contains(in)) {
+                    throw new UserException(source + ": node '" + n.name() + "' (" + n.opType() + ") reads '" + in
+                            + "', which no graph input, initializer or node provides (missing initializer?)");
+                }
+            }
+        }
+        for (ValueInfo out : g.outputs()) {
+            if (!available.contains(out.name())) {
+                throw new UserException(source + ": graph output '" + out.name() + "' is produced by no node");
+            }
+        }
+        try {
+            g.topologicalOrder();
+        } catch (IllegalStateException e) {
+            throw new UserException(source + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.vitshrink.onnx.runtime;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Session settings. {@code intraOpThreads = 0} lets ONNX Runtime choose (one per core). With
+ * {@code deterministic} set, ORT picks deterministic kernels so that repeated runs give identical
+ * results. {@code config} holds session config entries such as
+ * {@code session.qdq_matmulnbits_accuracy_level}. {@code optimizedModelPath}, when set, makes ORT
+ * write the graph it actually runs (after its fusions), which tests inspect.
+ */
+public record RunnerOptions(int intraOpThreads, int interOpThreads, OptimizationLevel optimization,
+        boolean deterministic, Map<String, String> config, Path optimizedModelPath) {
+
+    public RunnerOptions {
+        if (intraOpThreads < 0 || interOpThreads < 0) {
+            throw new IllegalArgumentException("thread counts must be ≥ 0");
+        }
+        config = Map.copyOf(config);
+    }
+
+    /** All ORT optimizations, ORT's thread count, deterministic kernels. */
+    public static RunnerOptions defaults() {
+        return new RunnerOptions(0, 1, OptimizationLevel.ALL, true, Map.of(), null);
+    }
+
+    public RunnerOptions withIntraOpThreads(int threads) {
+        return new RunnerOptions(threads, interOpThreads, optimization, deterministic, config, optimizedModelPath);
+    }
+
+    public RunnerOptions withOptimization(OptimizationLevel level) {
+        return new RunnerOptions(intraOpThreads, interOpThreads, level, deterministic, config, optimizedModelPath);
+    }
+
+    public RunnerOptions withDeterministic(boolean value) {
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, value, config, optimizedModelPath);
+    }
+
+    public RunnerOptions withConfig(String key, String value) {
+        Map<String, String> m = new LinkedHashMap<>(config);
+        m.put(key, value);
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, m, optimizedModelPath);
+    }
+
+    public RunnerOptions withOptimizedModelPath(Path path) {
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, config, path);
+    }
+}
