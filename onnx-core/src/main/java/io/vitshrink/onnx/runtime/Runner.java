@@ -136,6 +136,34 @@ public final class Runner implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs and returns only the shapes of the requested outputs (no data is copied out, so it also
+     * works for element types the Java API cannot read).
+     */
+    public Map<String, long[]> runShapes(Map<String, Tensor> inputs, Collection<String> outputs) {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                feeds.put(e.getKey(), toOrt(e.getValue()));
+            }
+            try (OrtSession.Result result = session.run(feeds, new LinkedHashSet<>(outputs))) {
+                Map<String, long[]> out = new LinkedHashMap<>();
+                for (String name : outputs) {
+                    result.get(name).ifPresent(v -> {
+                        if (v.getInfo() instanceof TensorInfo ti) {
+                            out.put(name, ti.getShape());
+                        }
+                    });
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new UserException("ONNX Runtime failed to run the model: " + firstLine(e), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
     /** Convenience for single-input classifiers: feeds a float batch, returns the first output. */
     public Tensor runBatch(float[] batch, long[] shape) {
         if (inputNames.size() != 1) {
