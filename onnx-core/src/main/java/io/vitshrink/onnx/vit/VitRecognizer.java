@@ -82,24 +82,24 @@ public final class VitRecognizer {
         Set<String> covered = new HashSet<>();
         blocks.forEach(b -> covered.addAll(b.nodes()));
         loose.forEach(a -> covered.addAll(attentionNodes(a)));
-        if (embedding != null && embedding.patchConv() != null) {
-            covered.add(embedding.patchConv().name());
-        }
-        if (head != null) {
-            if (head.finalNorm() != null) {
-                covered.addAll(head.finalNorm().nodes());
-            }
-            if (head.head() != null) {
-                covered.add(head.head().name());
-            }
-        }
         List<Linear> downsamples = new ArrayList<>();
-        for (Linear l : linears.all()) {
-            if (!covered.contains(l.name()) && normBefore.containsKey(l.name()) && !blocks.isEmpty()
-                    && passesConcat(l.input(), normBefore.get(l.name()).output())) {
-                downsamples.add(l);
-                covered.add(l.name());
-                covered.addAll(normBefore.get(l.name()).nodes());
+        if (!blocks.isEmpty()) {
+            // embedding: everything between the image input and the first block
+            for (var in : graph.feedInputs()) {
+                covered.addAll(walks.nodesBetween(in.name(), blocks.get(0).input()));
+            }
+            // stage transitions (Swin's patch merging): everything between consecutive blocks
+            for (int i = 1; i < blocks.size(); i++) {
+                Set<String> transition = walks.nodesBetween(blocks.get(i - 1).output(), blocks.get(i).input());
+                covered.addAll(transition);
+                for (Linear l : linears.all()) {
+                    if (transition.contains(l.name())) {
+                        downsamples.add(l);
+                    }
+                }
+            }
+            if (head != null && head.head() != null) {
+                covered.addAll(walks.nodesBetween(blocks.get(blocks.size() - 1).output(), head.head().output()));
             }
         }
         for (Node n : graph.nodes()) {
@@ -130,7 +130,8 @@ public final class VitRecognizer {
         LayerNorm norm2 = null;
         for (Linear l : linears.all()) {
             LayerNorm n = normBefore.get(l.name());
-            if (n != null && n.input().equals(y) && n != norm1) {
+            // hierarchical exports reshape the stream between the residual and norm2
+            if (n != null && n != norm1 && walks.walkUp(n.input(), v -> v.equals(y), Set.of()) != null) {
                 fc1 = l;
                 norm2 = n;
                 break;
@@ -156,7 +157,10 @@ public final class VitRecognizer {
             unrecognized.add(new Unrecognized(fc1.name(), fc1.node().opType(), "no Linear (MLP fc2) reads the activation"));
             return null;
         }
-        Node add2 = residualAdd(fc2.output(), y);
+        Node add2 = residualAdd(fc2.output(), norm2.input());
+        if (add2 == null && !norm2.input().equals(y)) {
+            add2 = residualAdd(fc2.output(), y);
+        }
         if (add2 == null) {
             unrecognized.add(new Unrecognized(fc2.name(), fc2.node().opType(), "no residual Add closes the MLP branch"));
             return null;
@@ -246,7 +250,7 @@ public final class VitRecognizer {
     private ClassifierHead head(String lastBlockOutput) {
         for (Linear l : linears.all()) {
             LayerNorm n = normBefore.get(l.name());
-            if (n != null && n.input().equals(lastBlockOutput)) {
+            if (n != null && walks.walkUp(n.input(), v -> v.equals(lastBlockOutput), Set.of()) != null) {
                 return new ClassifierHead(n, pooling(l.input(), n.output()), l);
             }
         }
@@ -276,21 +280,6 @@ public final class VitRecognizer {
             v = walks.dataInput(p);
         }
         return ClassifierHead.Pooling.UNKNOWN;
-    }
-
-    private boolean passesConcat(String from, String stop) {
-        String v = from;
-        for (int i = 0; i < 40 && v != null && !v.equals(stop); i++) {
-            Node p = graph.producer(v).orElse(null);
-            if (p == null) {
-                return false;
-            }
-            if (p.is("Concat")) {
-                return true;
-            }
-            v = walks.dataInput(p);
-        }
-        return false;
     }
 
     private static Set<String> attentionNodes(Attention a) {

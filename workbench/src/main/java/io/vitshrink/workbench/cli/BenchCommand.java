@@ -1,0 +1,126 @@
+package io.vitshrink.workbench.cli;
+
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.io.ModelIO;
+import io.vitshrink.onnx.model.Dim;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.ValueInfo;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.workbench.bench.LatencyBench;
+import io.vitshrink.workbench.bench.LatencyStats;
+import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vitshrink bench}: ONNX Runtime latency and throughput of a model. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure ONNX Runtime latency (median and spread over repeated runs) and throughput.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M", description = "ONNX model file")
+    Path model;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,8", paramLabel = "B[,B…]",
+            description = "batch sizes (default: ${DEFAULT-VALUE})")
+    List<Integer> batches;
+
+    @Option(names = "--runs", defaultValue = "30", description = "timed runs per batch size (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "untimed warm-up runs (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--image-size", defaultValue = "224",
+            description = "image size when the model leaves it symbolic (default: ${DEFAULT-VALUE})")
+    int imageSize;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "also measure decode+preprocess throughput on these images (folder or manifest)")
+    String data;
+
+    @Option(names = "--preset", defaultValue = "imagenet-deit", description = "preprocessing preset or recipe file for --data")
+    String preset;
+
+    @Option(names = "--limit", defaultValue = "64", description = "images for the preprocessing measurement")
+    int limit;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write results as flat JSON")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress output")
+    boolean quiet;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Override
+    public Integer call() throws Exception {
+        if (runs < 1 || warmup < 0) {
+            throw new UserException("--runs must be ≥ 1 and --warmup ≥ 0");
+        }
+        for (int b : batches) {
+            if (b < 1 || b > 4096) {
+                throw new UserException("--batch sizes must be between 1 and 4096, not " + b);
+            }
+        }
+        Model m = ModelIO.load(model);
+        int[] chw = imageShape(m);
+        JsonResult result = new JsonResult().put("model", model.getFileName().toString())
+                .put("size_bytes", Files.size(model))
+                .put("threads", runtime.threads)
+                .put("cores", Runtime.getRuntime().availableProcessors());
+        Table table = new Table("batch", "p50 ms", "p10 ms", "p90 ms", "min ms", "images/s");
+        LatencyBench bench = new LatencyBench(warmup, runs);
+        try (Runner runner = Runner.open(m, runtime.toRunnerOptions())) {
+            boolean first = true;
+            for (int b : batches) {
+                if (!quiet) {
+                    System.err.printf("bench: batch %d, %d warm-up + %d timed runs%n", b, warmup, runs);
+                }
+                LatencyStats s = bench.measure(runner, b, chw[0], chw[1], chw[2]);
+                table.row(b, f(s.p50()), f(s.p10()), f(s.p90()), f(s.min()), f(s.imagesPerSecond()));
+                String k = "_b" + b;
+                result.put("latency_ms_p50" + k, s.p50()).put("latency_ms_p10" + k, s.p10())
+                        .put("latency_ms_p90" + k, s.p90()).put("images_per_s" + k, s.imagesPerSecond());
+                if (first) {
+                    result.put("latency_ms_p50", s.p50()).put("images_per_s", s.imagesPerSecond()).put("batch", b);
+                    first = false;
+                }
+            }
+        }
+        if (data != null) {
+            PreprocessThroughput.Result p = PreprocessThroughput.measure(data, preset, limit, quiet);
+            result.put("preprocess_images_per_s", p.imagesPerSecond()).put("preprocess_images", p.images());
+            System.out.printf("preprocess  %d images, %.1f images/s (decode + resize + normalize, %d threads)%n",
+                    p.images(), p.imagesPerSecond(), p.threads());
+        }
+        System.out.print(table.render());
+        result.writeTo(json);
+        return 0;
+    }
+
+    private static String f(double v) {
+        return String.format("%.2f", v);
+    }
+
+    /** Channels, height, width of the image input (symbolic sizes become --image-size). */
+    private int[] imageShape(Model m) {
+        List<ValueInfo> feeds = m.graph().feedInputs();
+        if (feeds.size() != 1 || !feeds.get(0).hasShape() || feeds.get(0).shape().size() != 4) {
+            throw new UserException("bench expects one image input [batch, channels, height, width]; the model has "
+                    + feeds.stream().map(v -> v.name() + v.shapeString()).toList());
+        }
+        List<Dim> s = feeds.get(0).shape();
+        return new int[] {dim(s.get(1), 3), dim(s.get(2), imageSize), dim(s.get(3), imageSize)};
+    }
+
+    private static int dim(Dim d, int fallback) {
+        return d.isFixed() ? (int) d.value() : fallback;
+    }
+}

@@ -1,0 +1,64 @@
+package io.vitshrink.workbench.cli;
+
+import io.vitshrink.onnx.UserException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code vitshrink} command. */
+@Command(name = "vitshrink", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Post-training quantization and pruning workbench for Vision Transformers in ONNX.",
+        subcommands = {InspectCommand.class, EvalCommand.class, BenchCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
+public final class VitshrinkCli {
+    /** Exit code of a user error (bad path, bad model, bad option value). */
+    public static final int USER_ERROR = 2;
+    /** Exit code of an internal error (a bug: please report it). */
+    public static final int INTERNAL_ERROR = 70;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (used by tests as well). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new VitshrinkCli());
+        cli.setExecutionExceptionHandler(VitshrinkCli::handle);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("vitshrink: " + ex.getMessage());
+            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+            err.flush();
+            return USER_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        PrintWriter err = cmd.getErr();
+        UserException user = userCause(e);
+        if (user != null) {
+            err.println("vitshrink: " + user.getMessage());
+            err.flush();
+            return USER_ERROR;
+        }
+        if (e instanceof OutOfMemoryError || e.getCause() instanceof OutOfMemoryError) {
+            err.println("vitshrink: out of memory; give Java more heap (JAVA_OPTS=-Xmx8g) or use a smaller --batch");
+            err.flush();
+            return USER_ERROR;
+        }
+        err.println("vitshrink: internal error (a bug in vitshrink; please report it with the trace below)");
+        e.printStackTrace(err);
+        err.flush();
+        return INTERNAL_ERROR;
+    }
+
+    private static UserException userCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UserException u) {
+                return u;
+            }
+        }
+        return null;
+    }
+}
