@@ -72,7 +72,10 @@ public final class ModelIO {
             proto = OnnxMl.ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("ended unexpectedly") || m.contains("truncated")) {
+            // A serialized ModelProto starts with its ir_version field (tag 0x08); anything else that
+            // fails to parse is some other kind of file, however its bytes happen to end.
+            boolean looksLikeOnnx = bytes[0] == 0x08;
+            if (looksLikeOnnx && (m.contains("ended unexpectedly") || m.contains("truncated"))) {
                 throw new UserException(source + " is truncated: the file ends in the middle of the ONNX data ("
                         + bytes.length + " bytes); download or export it again", e);
             }

@@ -30,6 +30,10 @@ final class ModelValidator {
                     + ", newer than supported (at most " + limits.maxIrVersion() + "); export it with an older ONNX");
         }
         long opset = model.opset();
+        if (opset == 0 && model.graph().nodes().stream().anyMatch(n -> n.domain().isEmpty() || n.domain().equals("ai.onnx"))) {
+            throw new UserException(source + " uses ONNX operators but imports no ONNX opset; the file may be truncated "
+                    + "or damaged, export it again");
+        }
         if (opset > limits.maxOpset()) {
             throw new UserException(source + " uses opset " + opset + ", newer than supported (at most "
                     + limits.maxOpset() + "); export it with a lower opset");

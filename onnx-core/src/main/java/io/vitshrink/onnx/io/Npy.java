@@ -45,10 +45,13 @@ public final class Npy {
             headerLen = b.getShort(8) & 0xFFFF;
             headerStart = 10;
         } else {
+            if (bytes.length < 12) {
+                throw new UserException("'" + path + "' is truncated (header runs past the end)");
+            }
             headerLen = b.getInt(8);
             headerStart = 12;
         }
-        if (headerStart + headerLen > bytes.length) {
+        if (headerLen < 0 || headerStart + headerLen > bytes.length) {
             throw new UserException("'" + path + "' is truncated (header runs past the end)");
         }
         String header = new String(bytes, headerStart, headerLen, StandardCharsets.ISO_8859_1);
@@ -56,11 +59,20 @@ public final class Npy {
         if (group(FORTRAN, header, path).equals("True")) {
             throw new UserException("'" + path + "' is in Fortran order; save it with C order");
         }
+        String shapeText = group(SHAPE, header, path);
         List<Long> dims = new ArrayList<>();
-        for (String part : group(SHAPE, header, path).split(",")) {
-            if (!part.isBlank()) {
-                dims.add(Long.parseLong(part.trim()));
+        try {
+            for (String part : shapeText.split(",")) {
+                if (!part.isBlank()) {
+                    long d = Long.parseLong(part.trim());
+                    if (d < 0) {
+                        throw new NumberFormatException();
+                    }
+                    dims.add(d);
+                }
             }
+        } catch (NumberFormatException e) {
+            throw new UserException("'" + path + "' has a malformed shape (" + shapeText + ") in its .npy header");
         }
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         DataType type = switch (descr) {
@@ -74,7 +86,12 @@ public final class Npy {
                     + "; vitshrink reads little-endian float32/float64/int64/int32/int8/uint8");
         };
         int dataStart = headerStart + headerLen;
-        long need = type.storageBytes(Tensor.numel(shape));
+        long need;
+        try {
+            need = type.storageBytes(Tensor.numel(shape));
+        } catch (ArithmeticException e) {
+            throw new UserException("'" + path + "' declares an absurd shape (" + shapeText + ") in its .npy header");
+        }
         if (bytes.length - dataStart != need) {
             throw new UserException("'" + path + "' should hold " + need + " data bytes but holds " + (bytes.length - dataStart));
         }

@@ -153,7 +153,12 @@ final class ProtoReader {
             throw new UserException(source + ": tensor '" + name + "' has element type "
                     + t.getDataType() + ", which vitshrink cannot read");
         }
-        long bytes = type.storageBytes(count);
+        long bytes;
+        try {
+            bytes = type.storageBytes(count);
+        } catch (ArithmeticException e) {
+            throw new UserException(source + ": tensor '" + name + "' has absurd dimensions (its size in bytes overflows)");
+        }
         if (bytes > limits.maxTensorBytes()) {
             throw new UserException(source + ": tensor '" + name + "' declares " + count + " elements ("
                     + bytes + " bytes), over the tensor budget of " + limits.maxTensorBytes() + " bytes");

@@ -56,9 +56,13 @@ public enum DataType {
         };
     }
 
-    /** Bytes needed to store {@code count} elements, packing sub-byte types two to a byte. */
+    /**
+     * Bytes needed to store {@code count} elements, packing sub-byte types two to a byte.
+     *
+     * @throws ArithmeticException when the size does not fit a long
+     */
     public long storageBytes(long count) {
-        return (count * bits + 7) / 8;
+        return Math.addExact(Math.multiplyExact(count, (long) bits), 7) / 8;
     }
 
     public static DataType fromCode(int code) {

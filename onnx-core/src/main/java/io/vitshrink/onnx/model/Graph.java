@@ -1,15 +1,15 @@
 package io.vitshrink.onnx.model;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -156,7 +156,12 @@ public final class Graph {
                 dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(n);
             }
         }
-        Deque<Node> ready = new ArrayDeque<>();
+        // Among the nodes that are ready, the one listed first goes first: a sorted list stays as it is.
+        Map<Node, Integer> position = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            position.put(nodes.get(i), i);
+        }
+        PriorityQueue<Node> ready = new PriorityQueue<>(Comparator.comparingInt(position::get));
         for (Node n : nodes) {
             if (pending.get(n) == 0) {
                 ready.add(n);
