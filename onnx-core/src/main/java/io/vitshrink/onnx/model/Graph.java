@@ -324,26 +324,33 @@ public final class Graph {
     /**
      * Inserts a single-input, single-output node on the edge {@code value → consumer}: the consumer's
      * reads of {@code value} are redirected to the node's output. With {@code consumer == null} the node
-     * goes before every consumer of {@code value} (and before the graph output, if it is one).
-     * The node must read {@code value} as its first input and write a fresh value.
+     * goes before every consumer of {@code value}. The node must read {@code value} as its first input
+     * and write a fresh value.
+     *
+     * <p>When {@code value} is a graph output (and {@code consumer == null}), the model's interface
+     * keeps its output name: the producer's output is renamed to a fresh {@code <value>_pre}, which
+     * the inserted node reads, and the inserted node writes {@code value} itself. Read
+     * {@code inserted.output(0)} after the call for the name that carries the new value.
      */
     public void insertOnEdge(String value, Node consumer, Node inserted) {
+        Node anchor = producer(value).orElse(null);
+        if (consumer == null && isGraphOutput(value) && anchor != null) {
+            String renamed = uniqueName(value + "_pre");
+            anchor.mutableOutputs().replaceAll(o -> o.equals(value) ? renamed : o);
+            inserted.mutableInputs().replaceAll(in -> in.equals(value) ? renamed : in);
+            inserted.mutableOutputs().set(0, value);
+            valueInfos.remove(value);
+            addNodeAfter(anchor, inserted);
+            return;
+        }
         String out = inserted.output(0);
         if (consumer == null) {
-            List<Node> readers = new ArrayList<>(consumers(value));
-            for (Node r : readers) {
+            for (Node r : new ArrayList<>(consumers(value))) {
                 redirect(r, value, out);
-            }
-            for (int i = 0; i < outputs.size(); i++) {
-                ValueInfo v = outputs.get(i);
-                if (v.name().equals(value)) {
-                    outputs.set(i, new ValueInfo(out, v.type(), v.shape()));
-                }
             }
         } else {
             redirect(consumer, value, out);
         }
-        Node anchor = producer(value).orElse(null);
         if (anchor != null) {
             addNodeAfter(anchor, inserted);
         } else {

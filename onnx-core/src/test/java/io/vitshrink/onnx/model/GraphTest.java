@@ -239,10 +239,12 @@ class GraphTest {
         Node ins = new Node("relu/post", "Neg", List.of("r"), List.of("r_neg"));
         g.insertOnEdge("r", null, ins);
 
-        assertThat(g.consumers("r")).containsExactly(ins);
-        assertThat(g.consumers("r_neg")).extracting(Node::name).containsExactlyInAnyOrder("neg", "exp");
-        // the graph output now reads the inserted node, keeping its declared type and shape
-        assertThat(g.outputs()).extracting(ValueInfo::name).containsExactly("n", "e", "r_neg");
+        // the graph output keeps its name: the producer now writes r_pre, the inserted node writes r
+        assertThat(ins.inputs()).containsExactly("r_pre");
+        assertThat(ins.outputs()).containsExactly("r");
+        assertThat(g.consumers("r_pre")).containsExactly(ins);
+        assertThat(g.consumers("r")).extracting(Node::name).containsExactlyInAnyOrder("neg", "exp");
+        assertThat(g.outputs()).extracting(ValueInfo::name).containsExactly("n", "e", "r");
         assertThat(g.outputs().get(2).shape()).containsExactly(Dim.of(2), Dim.of(4));
         assertThat(g.isTopologicallySorted()).isTrue();
 
@@ -250,7 +252,7 @@ class GraphTest {
         Map<String, float[]> out = run(m);
         assertClose(out.get("n"), r);
         assertClose(out.get("e"), map(r, v -> Math.exp(-v)));
-        assertClose(out.get("r_neg"), map(r, v -> -v));
+        assertClose(out.get("r"), map(r, v -> -v));
     }
 
     @Test
