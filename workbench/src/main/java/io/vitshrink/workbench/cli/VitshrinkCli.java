@@ -17,7 +17,15 @@ public final class VitshrinkCli {
     public static final int INTERNAL_ERROR = 70;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("vitshrink: out of memory; give Java more heap (JAVA_OPTS=-Xmx8g bin/vitshrink …) "
+                    + "or use a smaller --batch-size");
+            code = USER_ERROR;
+        }
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (used by tests as well). */
@@ -39,11 +47,6 @@ public final class VitshrinkCli {
         UserException user = userCause(e);
         if (user != null) {
             err.println("vitshrink: " + user.getMessage());
-            err.flush();
-            return USER_ERROR;
-        }
-        if (e instanceof OutOfMemoryError || e.getCause() instanceof OutOfMemoryError) {
-            err.println("vitshrink: out of memory; give Java more heap (JAVA_OPTS=-Xmx8g) or use a smaller --batch");
             err.flush();
             return USER_ERROR;
         }

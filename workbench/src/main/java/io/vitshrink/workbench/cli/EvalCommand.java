@@ -1,0 +1,88 @@
+package io.vitshrink.workbench.cli;
+
+import io.vitshrink.data.loader.BatchLoader;
+import io.vitshrink.data.loader.LoaderOptions;
+import io.vitshrink.data.loader.SkippedImage;
+import io.vitshrink.onnx.io.ModelIO;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.workbench.eval.EvalResult;
+import io.vitshrink.workbench.eval.Evaluator;
+import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.Progress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vitshrink eval}: accuracy and fidelity of a model on a dataset. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a model on images: top-1/top-5 when labels exist; against --reference also top-1 "
+                + "agreement, mean KL(reference ‖ model) and mean logit cosine; images per second.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M", description = "ONNX model file")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "image folder, dataset manifest (JSON/YAML), or shared:NAME")
+    String data;
+
+    @Option(names = "--reference", paramLabel = "M0", description = "reference model (usually the float original)")
+    Path reference;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write results as flat JSON")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress output")
+    boolean quiet;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Override
+    public Integer call() {
+        DataOptions.Prepared prepared = dataOptions.prepare(data);
+        EvalResult result;
+        try (Runner m = Runner.open(ModelIO.load(model), runtime.toRunnerOptions());
+                Runner ref = reference == null ? null : Runner.open(ModelIO.load(reference), runtime.toRunnerOptions());
+                Progress progress = Progress.start("eval", prepared.dataset().size(), quiet)) {
+            LoaderOptions options = dataOptions.loaderOptions().withProgress((done, total) -> progress.advanceTo(done));
+            try (BatchLoader loader = BatchLoader.open(prepared.dataset(), prepared.recipe(), options)) {
+                result = Evaluator.run(m, ref, loader);
+                for (SkippedImage s : loader.skipped()) {
+                    System.err.println("skipped " + s.file() + ": " + s.reason());
+                }
+            }
+        }
+        print(result, prepared);
+        JsonResult j = new JsonResult().put("model", model.getFileName().toString())
+                .put("reference", reference == null ? null : reference.getFileName().toString())
+                .put("data", prepared.source()).put("preset", prepared.recipe().name())
+                .putAll(result.json());
+        j.writeTo(json);
+        return 0;
+    }
+
+    private void print(EvalResult r, DataOptions.Prepared p) {
+        var m = r.metrics();
+        System.out.printf("data        %s (%d images, %d skipped, preset %s)%n", p.source(), m.images(), r.skippedImages(),
+                p.recipe().name());
+        if (m.labeledImages() > 0) {
+            System.out.printf("top-1       %.4f  (%d of %d)%n", m.top1(), m.top1Correct(), m.labeledImages());
+            System.out.printf("top-5       %.4f%n", m.top5());
+        } else {
+            System.out.println("top-1       - (no labels)");
+        }
+        if (reference != null) {
+            System.out.printf("agreement   %.4f  (top-1 vs %s)%n", m.agreementTop1(), reference.getFileName());
+            System.out.printf("KL          %.6f  (mean KL(reference ‖ model), nats)%n", m.meanKl());
+            System.out.printf("cosine      %.6f  (mean logit cosine)%n", m.meanLogitCosine());
+        }
+        System.out.printf("speed       %.1f images/s (%.1f s, of which ONNX Runtime %.1f s)%n", r.imagesPerSecond(),
+                r.seconds(), r.inferenceSeconds());
+    }
+}

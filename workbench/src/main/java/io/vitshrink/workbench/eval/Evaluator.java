@@ -1,0 +1,67 @@
+package io.vitshrink.workbench.eval;
+
+import io.vitshrink.data.loader.Batch;
+import io.vitshrink.data.loader.BatchLoader;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.metrics.ClassificationMetrics;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.Runner;
+
+/**
+ * Runs a model (and optionally a reference model on the same images) over every batch a loader
+ * gives and accumulates {@link ClassificationMetrics}. Decoding happens in the loader's worker
+ * threads while ONNX Runtime works on the previous batch.
+ */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    public static EvalResult run(Runner model, Runner reference, BatchLoader loader) {
+        ClassificationMetrics metrics = new ClassificationMetrics();
+        long start = System.nanoTime();
+        long inferenceNanos = 0;
+        int classes = -1;
+        while (loader.hasNext()) {
+            Batch batch = loader.next();
+            long t0 = System.nanoTime();
+            Tensor logits = model.runBatch(batch.pixels(), batch.shape());
+            inferenceNanos += System.nanoTime() - t0;
+            if (classes < 0) {
+                classes = classesOf(logits, batch.size());
+                checkLabels(batch.labels(), classes);
+            }
+            float[] ref = null;
+            if (reference != null) {
+                Tensor r = reference.runBatch(batch.pixels(), batch.shape());
+                if (r.numel() != logits.numel()) {
+                    throw new UserException("the reference model outputs " + r.numel() / batch.size()
+                            + " values per image but the model " + logits.numel() / batch.size());
+                }
+                ref = r.toFloats();
+            }
+            checkLabels(batch.labels(), classes);
+            metrics.add(logits.toFloats(), classes, batch.labels(), ref);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new EvalResult(metrics, loader.stats().skipped(), seconds, inferenceNanos / 1e9);
+    }
+
+    private static int classesOf(Tensor logits, int batch) {
+        long perImage = logits.numel() / batch;
+        if (logits.rank() < 2 || perImage < 2) {
+            throw new UserException("the model's output " + java.util.Arrays.toString(logits.dims())
+                    + " is not [batch, classes] logits");
+        }
+        return Math.toIntExact(perImage);
+    }
+
+    private static void checkLabels(int[] labels, int classes) {
+        for (int l : labels) {
+            if (l >= classes) {
+                throw new UserException("the dataset has label " + l + " but the model outputs only " + classes
+                        + " classes; is the label file meant for another model?");
+            }
+        }
+    }
+}

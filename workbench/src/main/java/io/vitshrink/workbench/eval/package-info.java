@@ -1,0 +1,2 @@
+/** Evaluation of a model over an image dataset: accuracy and, against a reference model, fidelity. */
+package io.vitshrink.workbench.eval;
