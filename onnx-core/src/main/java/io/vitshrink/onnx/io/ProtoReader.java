@@ -237,7 +237,7 @@ final class ProtoReader {
                 checkCount(t, t.getInt32DataCount(), n);
                 byte[] out = new byte[n];
                 for (int i = 0; i < n; i++) {
-                    out[i] = (byte) (int) t.getInt32Data(i);
+                    out[i] = (byte) t.getInt32Data(i);
                 }
                 return out;
             }
@@ -247,7 +247,7 @@ final class ProtoReader {
                 checkCount(t, t.getInt32DataCount(), packed);
                 byte[] out = new byte[packed];
                 for (int i = 0; i < packed; i++) {
-                    out[i] = (byte) (int) t.getInt32Data(i);
+                    out[i] = (byte) t.getInt32Data(i);
                 }
                 return out;
             }

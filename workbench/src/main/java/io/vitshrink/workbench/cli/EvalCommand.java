@@ -2,7 +2,6 @@ package io.vitshrink.workbench.cli;
 
 import io.vitshrink.data.loader.BatchLoader;
 import io.vitshrink.data.loader.LoaderOptions;
-import io.vitshrink.data.loader.SkippedImage;
 import io.vitshrink.onnx.io.ModelIO;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.workbench.eval.EvalResult;
@@ -52,10 +51,8 @@ public final class EvalCommand implements Callable<Integer> {
                 Progress progress = Progress.start("eval", prepared.dataset().size(), quiet)) {
             LoaderOptions options = dataOptions.loaderOptions().withProgress((done, total) -> progress.advanceTo(done));
             try (BatchLoader loader = BatchLoader.open(prepared.dataset(), prepared.recipe(), options)) {
+                // the loader logs one warning per skipped image; the count goes into the result
                 result = Evaluator.run(m, ref, loader);
-                for (SkippedImage s : loader.skipped()) {
-                    System.err.println("skipped " + s.file() + ": " + s.reason());
-                }
             }
         }
         print(result, prepared);
