@@ -137,6 +137,42 @@ public final class Runner implements AutoCloseable {
     }
 
     /**
+     * Runs and returns float outputs as plain arrays with their shapes, copied once out of ORT's
+     * buffers (the calibration hot path: no intermediate byte arrays).
+     */
+    public Map<String, FloatOutput> runFloats(Map<String, Tensor> inputs, Collection<String> outputs) {
+        Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
+                feeds.put(e.getKey(), toOrt(e.getValue()));
+            }
+            try (OrtSession.Result result = session.run(feeds, new LinkedHashSet<>(outputs))) {
+                Map<String, FloatOutput> out = new LinkedHashMap<>();
+                for (String name : outputs) {
+                    OnnxTensor v = (OnnxTensor) result.get(name).orElseThrow(
+                            () -> new IllegalStateException("ONNX Runtime returned no output '" + name + "'"));
+                    if (v.getInfo().type != OnnxJavaType.FLOAT) {
+                        throw new UserException("value '" + name + "' is " + v.getInfo().type + ", not float");
+                    }
+                    FloatBuffer fb = v.getFloatBuffer();
+                    float[] data = new float[fb.remaining()];
+                    fb.get(data);
+                    out.put(name, new FloatOutput(data, v.getInfo().getShape()));
+                }
+                return out;
+            }
+        } catch (OrtException e) {
+            throw new UserException("ONNX Runtime failed to run the model: " + firstLine(e), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** A float output: values (row-major) and shape. */
+    public record FloatOutput(float[] data, long[] shape) {
+    }
+
+    /**
      * Runs and returns only the shapes of the requested outputs (no data is copied out, so it also
      * works for element types the Java API cannot read).
      */

@@ -75,6 +75,10 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.println("top-1       - (no labels)");
         }
         if (reference != null) {
+            if (m.labeledImages() > 0) {
+                System.out.printf("reference   top-1 %.4f (%s), drop %.2f points%n", r.referenceMetrics().top1(),
+                        reference.getFileName(), 100 * (r.referenceMetrics().top1() - m.top1()));
+            }
             System.out.printf("agreement   %.4f  (top-1 vs %s)%n", m.agreementTop1(), reference.getFileName());
             System.out.printf("KL          %.6f  (mean KL(reference ‖ model), nats)%n", m.meanKl());
             System.out.printf("cosine      %.6f  (mean logit cosine)%n", m.meanLogitCosine());

@@ -19,6 +19,7 @@ public final class Evaluator {
 
     public static EvalResult run(Runner model, Runner reference, BatchLoader loader) {
         ClassificationMetrics metrics = new ClassificationMetrics();
+        ClassificationMetrics referenceMetrics = reference == null ? null : new ClassificationMetrics();
         long start = System.nanoTime();
         long inferenceNanos = 0;
         int classes = -1;
@@ -40,11 +41,14 @@ public final class Evaluator {
                 }
                 ref = r.toFloats();
             }
+            if (referenceMetrics != null) {
+                referenceMetrics.add(ref, classes, batch.labels(), null);
+            }
             checkLabels(batch.labels(), classes);
             metrics.add(logits.toFloats(), classes, batch.labels(), ref);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new EvalResult(metrics, loader.stats().skipped(), seconds, inferenceNanos / 1e9);
+        return new EvalResult(metrics, referenceMetrics, loader.stats().skipped(), seconds, inferenceNanos / 1e9);
     }
 
     private static int classesOf(Tensor logits, int batch) {

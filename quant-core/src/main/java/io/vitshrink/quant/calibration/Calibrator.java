@@ -1,0 +1,68 @@
+package io.vitshrink.quant.calibration;
+
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.ExposedOutputs;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * One pass over the calibration images: every tensor some statistic needs is exposed as an output
+ * and read from the same ORT run, then handed to its consumers; memory is what the consumers keep
+ * plus one batch of activations.
+ */
+public final class Calibrator {
+    private final RunnerOptions options;
+
+    public Calibrator(RunnerOptions options) {
+        this.options = options;
+    }
+
+    /** Result of a pass: images seen and wall time. */
+    public record PassStats(int images, double seconds) {
+    }
+
+    /**
+     * @param model the model to run (not modified)
+     * @param consumers tensor name → statistic fed with that tensor's values
+     * @param inputs calibration images
+     * @param progress told the number of images done after each batch
+     */
+    public PassStats run(Model model, Map<String, ? extends TensorStatistics> consumers, CalibrationInputs inputs,
+            IntConsumer progress) {
+        List<String> names = new ArrayList<>(consumers.keySet());
+        // graph inputs (e.g. the pixels entering the patch embedding) are fed, not computed
+        List<String> inputNames = model.graph().feedInputs().stream().map(v -> v.name()).toList();
+        List<String> computed = names.stream().filter(n -> !inputNames.contains(n)).toList();
+        Model exposed = ExposedOutputs.expose(model, computed);
+        long t0 = System.nanoTime();
+        int images = 0;
+        try (Runner runner = Runner.open(exposed, options); CalibrationInputs.Pass pass = inputs.open()) {
+            String input = runner.inputNames().get(0);
+            while (pass.hasNext()) {
+                CalibrationInputs.Batch batch = pass.next();
+                Map<String, Runner.FloatOutput> out = runner.runFloats(
+                        Map.of(input, Tensor.ofFloats(input, batch.shape(), batch.pixels())), computed);
+                for (Map.Entry<String, ? extends TensorStatistics> e : consumers.entrySet()) {
+                    if (e.getKey().equals(input)) {
+                        e.getValue().update(batch.pixels(), batch.shape());
+                    } else {
+                        Runner.FloatOutput v = out.get(e.getKey());
+                        e.getValue().update(v.data(), v.shape());
+                    }
+                }
+                images += batch.size();
+                progress.accept(images);
+            }
+        }
+        if (images == 0) {
+            throw new UserException("the calibration set gave no images (all skipped or empty)");
+        }
+        return new PassStats(images, (System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,213 @@
+package io.vitshrink.quant.plan;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.io.AtomicFiles;
+import io.vitshrink.quant.quantizers.Granularity;
+import io.vitshrink.quant.quantizers.UniformParams;
+import io.vitshrink.quant.quantizers.UniformSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Plan files. Floats are written with Java's shortest round-trip representation, so a plan read
+ * back gives bit-identical scales. Reading checks every field and names the bad one.
+ */
+public final class PlanJson {
+    /** Bumped when the layout changes incompatibly. */
+    public static final int VERSION = 1;
+    // Exact decimals on reading, so that each scale parses straight to the float it was written from
+    // (going through double first could round twice).
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final Set<String> TOP_KEYS = Set.of("plan_version", "format", "source_model", "source_sha256",
+            "tool_version", "settings", "reparameterizations", "tensors");
+    private static final Set<String> TENSOR_KEYS = Set.of("tensor", "role", "consumers", "quantizer", "bits", "signed",
+            "symmetric", "granularity", "group_size", "axis", "scale", "zero_point");
+
+    private PlanJson() {
+    }
+
+    public static String toJson(QuantPlan plan) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("plan_version", VERSION);
+        root.put("format", plan.format());
+        root.put("source_model", plan.sourceModel());
+        root.put("source_sha256", plan.sourceSha256());
+        root.put("tool_version", plan.toolVersion());
+        root.set("settings", MAPPER.valueToTree(new java.util.TreeMap<>(plan.settings())));
+        root.set("reparameterizations", MAPPER.valueToTree(plan.reparameterizations()));
+        ArrayNode tensors = root.putArray("tensors");
+        for (TensorQuantization t : plan.tensors()) {
+            UniformParams p = t.params();
+            UniformSpec s = p.spec();
+            ObjectNode o = tensors.addObject();
+            o.put("tensor", t.tensor());
+            o.put("role", t.role().key());
+            ArrayNode cons = o.putArray("consumers");
+            t.consumers().forEach(cons::add);
+            o.put("quantizer", "uniform");
+            o.put("bits", s.bits());
+            o.put("signed", s.signed());
+            o.put("symmetric", s.symmetric());
+            o.put("granularity", s.granularity().key());
+            o.put("group_size", s.groupSize());
+            o.put("axis", p.axis());
+            ArrayNode scale = o.putArray("scale");
+            for (float f : p.scale()) {
+                scale.add(f);
+            }
+            ArrayNode zp = o.putArray("zero_point");
+            for (int z : p.zeroPoint()) {
+                zp.add(z);
+            }
+        }
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void write(QuantPlan plan, Path file) {
+        AtomicFiles.writeString(file, toJson(plan));
+    }
+
+    public static QuantPlan read(Path file) {
+        String where = "plan '" + file + "'";
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new UserException("cannot read " + where + ": " + firstLine(e.getMessage()), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new UserException(where + " is not a JSON object");
+        }
+        checkKeys(root, TOP_KEYS, where);
+        int version = root.path("plan_version").asInt(-1);
+        if (version != VERSION) {
+            throw new UserException(where + " has plan_version " + root.path("plan_version").asText("(none)")
+                    + "; this vitshrink reads version " + VERSION);
+        }
+        String format = text(root, "format", where);
+        if (!format.equals("qdq") && !format.equals("simulated")) {
+            throw new UserException(where + ": 'format' must be qdq or simulated, not '" + format + "'");
+        }
+        Map<String, Object> settings = root.has("settings")
+                ? MAPPER.convertValue(root.get("settings"), new TypeReference<LinkedHashMap<String, Object>>() { })
+                : Map.of();
+        List<Map<String, Object>> reparams = root.has("reparameterizations")
+                ? MAPPER.convertValue(root.get("reparameterizations"), new TypeReference<List<Map<String, Object>>>() { })
+                : List.of();
+        JsonNode ts = root.get("tensors");
+        if (ts == null || !ts.isArray()) {
+            throw new UserException(where + ": 'tensors' must be a list");
+        }
+        List<TensorQuantization> tensors = new ArrayList<>();
+        int i = 0;
+        for (JsonNode t : ts) {
+            tensors.add(tensor(t, where + " tensors[" + i++ + "]"));
+        }
+        return new QuantPlan(format, root.path("source_model").asText(""), root.path("source_sha256").asText(""),
+                root.path("tool_version").asText(""), settings, reparams, tensors);
+    }
+
+    private static TensorQuantization tensor(JsonNode t, String where) {
+        if (!t.isObject()) {
+            throw new UserException(where + " is not an object");
+        }
+        checkKeys(t, TENSOR_KEYS, where);
+        String name = text(t, "tensor", where);
+        String roleText = text(t, "role", where);
+        TensorRole role = switch (roleText) {
+            case "weight" -> TensorRole.WEIGHT;
+            case "activation" -> TensorRole.ACTIVATION;
+            default -> throw new UserException(where + ": 'role' must be weight or activation, not '" + roleText + "'");
+        };
+        String kind = t.path("quantizer").asText("uniform");
+        if (!kind.equals("uniform")) {
+            throw new UserException(where + ": quantizer '" + kind + "' is not known to this vitshrink");
+        }
+        List<String> consumers = new ArrayList<>();
+        for (JsonNode c : array(t, "consumers", where)) {
+            consumers.add(c.asText());
+        }
+        try {
+            UniformSpec spec = new UniformSpec(integer(t, "bits", where), bool(t, "signed", where), bool(t, "symmetric", where),
+                    Granularity.parse(text(t, "granularity", where)), t.path("group_size").asInt(0));
+            JsonNode sc = array(t, "scale", where);
+            JsonNode zp = array(t, "zero_point", where);
+            float[] scale = new float[sc.size()];
+            int[] zero = new int[zp.size()];
+            for (int k = 0; k < scale.length; k++) {
+                scale[k] = Float.parseFloat(sc.get(k).decimalValue().toString());
+            }
+            for (int k = 0; k < zero.length; k++) {
+                zero[k] = zp.get(k).asInt();
+            }
+            return new TensorQuantization(name, role, consumers, new UniformParams(spec, scale, zero, t.path("axis").asInt(-1)));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(where + " ('" + name + "'): " + e.getMessage());
+        }
+    }
+
+    private static void checkKeys(JsonNode node, Set<String> allowed, String where) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                throw new UserException(where + ": unknown key '" + k + "'");
+            }
+        }
+    }
+
+    private static String text(JsonNode n, String key, String where) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isTextual()) {
+            throw new UserException(where + ": '" + key + "' is missing or not text");
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode n, String key, String where) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isIntegralNumber()) {
+            throw new UserException(where + ": '" + key + "' is missing or not a whole number");
+        }
+        return v.asInt();
+    }
+
+    private static boolean bool(JsonNode n, String key, String where) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isBoolean()) {
+            throw new UserException(where + ": '" + key + "' is missing or not true/false");
+        }
+        return v.asBoolean();
+    }
+
+    private static JsonNode array(JsonNode n, String key, String where) {
+        JsonNode v = n.get(key);
+        if (v == null || !v.isArray()) {
+            throw new UserException(where + ": '" + key + "' is missing or not a list");
+        }
+        return v;
+    }
+
+    private static String firstLine(String m) {
+        String s = String.valueOf(m).strip();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
