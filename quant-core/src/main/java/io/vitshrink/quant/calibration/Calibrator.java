@@ -6,6 +6,7 @@ import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.runtime.ExposedOutputs;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.quant.observers.TensorObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class Calibrator {
      * @param inputs calibration images
      * @param progress told the number of images done after each batch
      */
-    public PassStats run(Model model, Map<String, ? extends TensorStatistics> consumers, CalibrationInputs inputs,
+    public PassStats run(Model model, Map<String, ? extends TensorObserver> consumers, CalibrationInputs inputs,
             IntConsumer progress) {
         List<String> names = new ArrayList<>(consumers.keySet());
         // graph inputs (e.g. the pixels entering the patch embedding) are fed, not computed
@@ -48,7 +49,7 @@ public final class Calibrator {
                 CalibrationInputs.Batch batch = pass.next();
                 Map<String, Runner.FloatOutput> out = runner.runFloats(
                         Map.of(input, Tensor.ofFloats(input, batch.shape(), batch.pixels())), computed);
-                for (Map.Entry<String, ? extends TensorStatistics> e : consumers.entrySet()) {
+                for (Map.Entry<String, ? extends TensorObserver> e : consumers.entrySet()) {
                     if (e.getKey().equals(input)) {
                         e.getValue().update(batch.pixels(), batch.shape());
                     } else {

@@ -11,6 +11,7 @@ import io.vitshrink.onnx.io.AtomicFiles;
 import io.vitshrink.quant.quantizers.Granularity;
 import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.quantizers.UniformSpec;
+import io.vitshrink.quant.reparam.Reparameterization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,22 @@ public final class PlanJson {
         root.put("source_sha256", plan.sourceSha256());
         root.put("tool_version", plan.toolVersion());
         root.set("settings", MAPPER.valueToTree(new java.util.TreeMap<>(plan.settings())));
-        root.set("reparameterizations", MAPPER.valueToTree(plan.reparameterizations()));
+        ArrayNode reps = root.putArray("reparameterizations");
+        for (Reparameterization r : plan.reparameterizations()) {
+            ObjectNode o = reps.addObject();
+            o.put("kind", r.kind());
+            o.put("norm", r.norm());
+            ArrayNode lin = o.putArray("linears");
+            r.linears().forEach(lin::add);
+            ArrayNode sc = o.putArray("scale");
+            for (float f : r.scale()) {
+                sc.add(f);
+            }
+            ArrayNode sh = o.putArray("shift");
+            for (float f : r.shift()) {
+                sh.add(f);
+            }
+        }
         ArrayNode tensors = root.putArray("tensors");
         for (TensorQuantization t : plan.tensors()) {
             UniformParams p = t.params();
@@ -109,9 +125,13 @@ public final class PlanJson {
         Map<String, Object> settings = root.has("settings")
                 ? MAPPER.convertValue(root.get("settings"), new TypeReference<LinkedHashMap<String, Object>>() { })
                 : Map.of();
-        List<Map<String, Object>> reparams = root.has("reparameterizations")
-                ? MAPPER.convertValue(root.get("reparameterizations"), new TypeReference<List<Map<String, Object>>>() { })
-                : List.of();
+        List<Reparameterization> reparams = new ArrayList<>();
+        if (root.has("reparameterizations")) {
+            int r = 0;
+            for (JsonNode rep : array(root, "reparameterizations", where)) {
+                reparams.add(reparameterization(rep, where + " reparameterizations[" + r++ + "]"));
+            }
+        }
         JsonNode ts = root.get("tensors");
         if (ts == null || !ts.isArray()) {
             throw new UserException(where + ": 'tensors' must be a list");
@@ -150,11 +170,8 @@ public final class PlanJson {
                     Granularity.parse(text(t, "granularity", where)), t.path("group_size").asInt(0));
             JsonNode sc = array(t, "scale", where);
             JsonNode zp = array(t, "zero_point", where);
-            float[] scale = new float[sc.size()];
+            float[] scale = floats(sc);
             int[] zero = new int[zp.size()];
-            for (int k = 0; k < scale.length; k++) {
-                scale[k] = Float.parseFloat(sc.get(k).decimalValue().toString());
-            }
             for (int k = 0; k < zero.length; k++) {
                 zero[k] = zp.get(k).asInt();
             }
@@ -162,6 +179,28 @@ public final class PlanJson {
         } catch (IllegalArgumentException e) {
             throw new UserException(where + " ('" + name + "'): " + e.getMessage());
         }
+    }
+
+    private static Reparameterization reparameterization(JsonNode n, String where) {
+        checkKeys(n, Set.of("kind", "norm", "linears", "scale", "shift"), where);
+        List<String> linears = new ArrayList<>();
+        for (JsonNode l : array(n, "linears", where)) {
+            linears.add(l.asText());
+        }
+        try {
+            return new Reparameterization(text(n, "kind", where), text(n, "norm", where), linears,
+                    floats(array(n, "scale", where)), floats(array(n, "shift", where)));
+        } catch (IllegalArgumentException e) {
+            throw new UserException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] out = new float[array.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = Float.parseFloat(array.get(k).decimalValue().toString());
+        }
+        return out;
     }
 
     private static void checkKeys(JsonNode node, Set<String> allowed, String where) {

@@ -1,5 +1,6 @@
 package io.vitshrink.quant.plan;
 
+import io.vitshrink.quant.reparam.Reparameterization;
 import java.util.List;
 import java.util.Map;
 
@@ -14,14 +15,15 @@ import java.util.Map;
  * @param sourceSha256 content hash of the float model file (empty when unknown)
  * @param toolVersion vitshrink version that made the plan
  * @param settings flat description of the run (bits, observer, scheme, calibration size, …)
- * @param reparameterizations replayable float-exact edits, in order; each a flat JSON object
+ * @param reparameterizations replayable float-exact edits, applied in order before quantization
  * @param tensors the quantized tensors
  */
 public record QuantPlan(String format, String sourceModel, String sourceSha256, String toolVersion,
-        Map<String, Object> settings, List<Map<String, Object>> reparameterizations, List<TensorQuantization> tensors) {
+        Map<String, Object> settings, List<Reparameterization> reparameterizations, List<TensorQuantization> tensors) {
 
     public QuantPlan {
-        settings = Map.copyOf(settings);
+        // sorted: replaying a plan must write metadata in the same order, byte for byte
+        settings = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(settings));
         reparameterizations = List.copyOf(reparameterizations);
         tensors = List.copyOf(tensors);
     }

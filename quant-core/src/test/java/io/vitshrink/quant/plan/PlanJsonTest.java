@@ -7,6 +7,7 @@ import io.vitshrink.onnx.UserException;
 import io.vitshrink.quant.quantizers.Granularity;
 import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.quantizers.UniformSpec;
+import io.vitshrink.quant.reparam.Reparameterization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ class PlanJsonTest {
         TensorQuantization a = new TensorQuantization("/blocks.0/norm1/out", TensorRole.ACTIVATION, List.of("q", "k", "v"),
                 new UniformParams(UniformSpec.activations(8), new float[] {0.0123456789f}, new int[] {17}, -1));
         return new QuantPlan("simulated", "m.onnx", "abc", "dev", Map.of("w_bits", 6, "observer", "mse"),
-                List.of(Map.of("kind", "repq", "scale", List.of(1.5, 0.25))), List.of(w, a));
+                List.of(new Reparameterization("repq-vit", "/blocks.0/norm1/out", List.of("/blocks.0/attn/qkv/MatMul"),
+                        new float[] {1.5f, 0.3f}, new float[] {0f, -0.1f})), List.of(w, a));
     }
 
     @Test
@@ -48,6 +50,8 @@ class PlanJsonTest {
         }
         assertThat(back.format()).isEqualTo("simulated");
         assertThat(back.settings()).containsEntry("observer", "mse");
+        assertThat(back.reparameterizations().get(0).scale()).containsExactly(1.5f, 0.3f);
+        assertThat(back.reparameterizations().get(0).shift()).containsExactly(0f, -0.1f);
         assertThat(PlanJson.toJson(back)).isEqualTo(PlanJson.toJson(p));
     }
 

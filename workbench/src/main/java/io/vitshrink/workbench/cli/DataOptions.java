@@ -62,6 +62,13 @@ public final class DataOptions {
         return new Prepared(dataset, recipe, resolved.source());
     }
 
+    /** The whole dataset (no --limit sample): for calibration pools, which are sampled separately. */
+    public Prepared prepareAll(String data) {
+        ResolvedDataset resolved = DatasetResolver.resolve(data);
+        PreprocessRecipe recipe = preset != null ? recipe(preset) : resolved.recipe().orElse(RecipePresets.IMAGENET_DEIT);
+        return new Prepared(resolved.dataset(), recipe, resolved.source());
+    }
+
     public LoaderOptions loaderOptions() {
         if (batchSize < 1 || batchSize > 4096) {
             throw new UserException("--batch-size must be between 1 and 4096, not " + batchSize);

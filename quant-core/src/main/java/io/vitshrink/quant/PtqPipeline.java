@@ -1,0 +1,211 @@
+package io.vitshrink.quant;
+
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.vit.TransformerBlock;
+import io.vitshrink.quant.calibration.CalibrationInputs;
+import io.vitshrink.quant.calibration.Calibrator;
+import io.vitshrink.quant.observers.ActivationObserver;
+import io.vitshrink.quant.observers.ChannelStats;
+import io.vitshrink.quant.observers.ChannelStatsObserver;
+import io.vitshrink.quant.observers.ObserverKind;
+import io.vitshrink.quant.observers.WeightRangeMethod;
+import io.vitshrink.quant.observers.WeightRanges;
+import io.vitshrink.quant.plan.QuantPlan;
+import io.vitshrink.quant.plan.TensorQuantization;
+import io.vitshrink.quant.plan.TensorRole;
+import io.vitshrink.quant.reparam.ChannelRange;
+import io.vitshrink.quant.reparam.ReparamResult;
+import io.vitshrink.quant.reparam.Reparameterization;
+import io.vitshrink.quant.reparam.Reparameterizations;
+import io.vitshrink.quant.reparam.RepQVitReparam;
+import io.vitshrink.quant.reparam.SkippedNorm;
+import io.vitshrink.quant.reparam.SmoothQuantReparam;
+import io.vitshrink.quant.rewrite.QdqRewriter;
+import io.vitshrink.quant.rewrite.QuantRewriter;
+import io.vitshrink.quant.rewrite.SimulatedRewriter;
+import io.vitshrink.quant.scheme.QuantScheme;
+import io.vitshrink.quant.scheme.QuantTarget;
+import io.vitshrink.quant.scheme.TargetSelector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Post-training quantization of a float model: optional float-exact reparameterization (from
+ * per-channel statistics of the post-LayerNorm activations), target selection by the scheme, one
+ * calibration pass feeding every activation observer, weight range search, then the plan — and the
+ * exported model is always built by replaying that plan on the input model, so that (input model,
+ * plan) reproduces it exactly.
+ */
+public final class PtqPipeline {
+
+    /** Which float-exact pass runs before calibration. */
+    public enum Reparam {
+        NONE, REPQ, SMOOTHQUANT;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Reparam parse(String s) {
+            for (Reparam r : values()) {
+                if (r.key().equals(s.toLowerCase(java.util.Locale.ROOT))) {
+                    return r;
+                }
+            }
+            throw new UserException("unknown reparameterization '" + s + "': use none, repq or smoothquant");
+        }
+    }
+
+    /**
+     * @param scheme what to quantize
+     * @param observer how activation ranges are chosen
+     * @param weightRange how weight ranges are chosen
+     * @param reparam float-exact pass before calibration
+     * @param format {@code qdq} (deployable) or {@code simulated} (any bit width)
+     * @param matMulNBits export ≤4-bit MatMul weights as {@code com.microsoft:MatMulNBits} (qdq only)
+     * @param imageSize spatial size for models whose input size is symbolic
+     */
+    public record Settings(QuantScheme scheme, ObserverKind observer, WeightRangeMethod weightRange, Reparam reparam,
+            String format, boolean matMulNBits, int imageSize) {
+
+        public Settings {
+            if (!format.equals("qdq") && !format.equals("simulated")) {
+                throw new UserException("unknown format '" + format + "': use qdq or simulated");
+            }
+            if (matMulNBits && !format.equals("qdq")) {
+                throw new UserException("MatMulNBits export needs --format qdq");
+            }
+        }
+    }
+
+    /** What a run produced. */
+    public record Result(QuantPlan plan, Model quantized, List<String> notes, int calibrationImages,
+            double calibrationSeconds, double statisticsSeconds) {
+    }
+
+    /** Progress of the passes over the calibration images. */
+    public interface Listener {
+        void passStarted(String what, int passes);
+
+        void imagesDone(int images);
+    }
+
+    private final RunnerOptions runnerOptions;
+    private final Listener listener;
+
+    public PtqPipeline(RunnerOptions runnerOptions, Listener listener) {
+        this.runnerOptions = runnerOptions;
+        this.listener = listener;
+    }
+
+    public Result run(Model model, String sourceName, String sourceSha256, String toolVersion, CalibrationInputs calibration,
+            Settings settings) {
+        AnalyzedModel analyzed = AnalyzedModel.of(model, settings.imageSize());
+        List<String> notes = new ArrayList<>();
+        Calibrator calibrator = new Calibrator(runnerOptions);
+        IntConsumer progress = listener::imagesDone;
+        int passes = settings.reparam() == Reparam.NONE || !analyzed.structure().isVit() ? 1 : 2;
+
+        // 1. float-exact reparameterization from per-channel statistics of the block norms' outputs
+        List<Reparameterization> reparams = List.of();
+        double statsSeconds = 0;
+        Model working = model;
+        if (settings.reparam() != Reparam.NONE) {
+            if (!analyzed.structure().isVit()) {
+                notes.add("reparameterization skipped: no transformer block was recognized");
+            } else {
+                Map<String, ChannelStatsObserver> stats = new LinkedHashMap<>();
+                for (TransformerBlock b : analyzed.structure().blocks()) {
+                    stats.put(b.norm1().output(), new ChannelStatsObserver(b.norm1().output()));
+                    stats.put(b.norm2().output(), new ChannelStatsObserver(b.norm2().output()));
+                }
+                listener.passStarted("statistics for " + settings.reparam().key(), passes);
+                statsSeconds = calibrator.run(model, stats, calibration, progress).seconds();
+                Map<String, ChannelRange> ranges = new LinkedHashMap<>();
+                stats.forEach((name, o) -> {
+                    ChannelStats cs = o.stats();
+                    ranges.put(name, new ChannelRange(cs.min(), cs.max()));
+                });
+                int aBits = settings.scheme().quantizesActivations() ? settings.scheme().activationBits() : 8;
+                ReparamResult r = settings.reparam() == Reparam.REPQ
+                        ? RepQVitReparam.run(model, analyzed.structure(), ranges,
+                                new RepQVitReparam.Options(Math.min(16, Math.max(2, aBits)), true))
+                        : SmoothQuantReparam.run(model, analyzed.structure(), ranges);
+                for (SkippedNorm s : r.skipped()) {
+                    notes.add("reparameterization skipped " + s.norm() + ": " + s.reason());
+                }
+                reparams = r.applied();
+                working = r.model();
+                analyzed = AnalyzedModel.of(working, settings.imageSize());
+            }
+        }
+
+        // 2. targets, then one calibration pass for every activation
+        TargetSelector.Selection selection = TargetSelector.select(analyzed, settings.scheme());
+        notes.addAll(selection.notes());
+        Map<String, ActivationObserver> observers = new LinkedHashMap<>();
+        for (QuantTarget t : selection.targets()) {
+            if (t.role() == TensorRole.ACTIVATION) {
+                observers.put(t.tensor(), settings.observer().create(t.tensor()));
+            }
+        }
+        int images = 0;
+        double calibSeconds = 0;
+        if (!observers.isEmpty()) {
+            listener.passStarted("calibration (" + observers.size() + " activations, " + settings.observer().key() + ")", passes);
+            Calibrator.PassStats ps = calibrator.run(working, observers, calibration, progress);
+            images = ps.images();
+            calibSeconds = ps.seconds();
+        }
+
+        // 3. parameters
+        List<TensorQuantization> tensors = new ArrayList<>();
+        for (QuantTarget t : selection.targets()) {
+            if (t.role() == TensorRole.WEIGHT) {
+                Tensor w = working.graph().initializer(t.tensor()).orElseThrow();
+                tensors.add(new TensorQuantization(t.tensor(), TensorRole.WEIGHT, t.consumers(),
+                        WeightRanges.search(settings.weightRange(), w.toFloats(), w.dims(), t.channelAxis(), t.spec())));
+            } else {
+                tensors.add(new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(),
+                        observers.get(t.tensor()).params(t.spec())));
+            }
+        }
+        Map<String, Object> recorded = new LinkedHashMap<>();
+        recorded.put("scheme", settings.scheme().name());
+        recorded.put("w_bits", settings.scheme().weightBits());
+        recorded.put("a_bits", settings.scheme().activationBits());
+        recorded.put("edge_bits", settings.scheme().edgeBits());
+        recorded.put("granularity", settings.scheme().weightGranularity().key());
+        recorded.put("group_size", settings.scheme().groupSize());
+        recorded.put("observer", settings.observer().key());
+        recorded.put("weight_range", settings.weightRange().key());
+        recorded.put("reparam", settings.reparam().key());
+        recorded.put("calib_images", images);
+        QuantPlan plan = new QuantPlan(settings.format(), sourceName, sourceSha256, toolVersion, recorded, reparams, tensors);
+        Model quantized = apply(model, plan, settings.matMulNBits(), settings.imageSize());
+        return new Result(plan, quantized, notes, images, calibSeconds, statsSeconds);
+    }
+
+    /** Rebuilds the quantized model from the float model and a plan (what {@code --from-plan} does). */
+    public static Model apply(Model model, QuantPlan plan, boolean matMulNBits, int imageSize) {
+        Model working = model;
+        if (!plan.reparameterizations().isEmpty()) {
+            working = Reparameterizations.apply(model, AnalyzedModel.of(model, imageSize).structure(), plan.reparameterizations());
+        }
+        QuantRewriter rewriter = plan.format().equals("qdq") ? QdqRewriter.defaults().withMatMulNBits(matMulNBits)
+                : SimulatedRewriter.defaults();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("vitshrink.tool_version", plan.toolVersion());
+        meta.put("vitshrink.source_model", plan.sourceModel());
+        meta.put("vitshrink.source_sha256", plan.sourceSha256());
+        plan.settings().forEach((k, v) -> meta.put("vitshrink.settings." + k, String.valueOf(v)));
+        return rewriter.rewrite(working, plan.tensors(), meta);
+    }
+}

@@ -1,0 +1,253 @@
+package io.vitshrink.workbench.cli;
+
+import io.vitshrink.data.dataset.DatasetEntry;
+import io.vitshrink.data.dataset.ImageDataset;
+import io.vitshrink.data.loader.BatchLoader;
+import io.vitshrink.data.sampling.SeededSampler;
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.io.ModelIO;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.quant.PtqPipeline;
+import io.vitshrink.quant.observers.ObserverKind;
+import io.vitshrink.quant.observers.WeightRangeMethod;
+import io.vitshrink.quant.plan.PlanCost;
+import io.vitshrink.quant.plan.PlanJson;
+import io.vitshrink.quant.plan.QuantPlan;
+import io.vitshrink.quant.quantizers.Granularity;
+import io.vitshrink.quant.scheme.QuantScheme;
+import io.vitshrink.quant.scheme.SchemePresets;
+import io.vitshrink.quant.scheme.SchemeReader;
+import io.vitshrink.workbench.eval.EvalResult;
+import io.vitshrink.workbench.eval.Evaluator;
+import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.Progress;
+import io.vitshrink.workbench.quantize.FileHash;
+import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vitshrink quantize}: post-training quantization with calibration, export and optional evaluation. */
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+        description = "Quantize a model after training: calibrate on --calib, write ONNX (deployable QDQ or simulated) "
+                + "and its plan, optionally evaluate against the float model.")
+public final class QuantizeCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M", description = "float ONNX model")
+    Path model;
+
+    @Option(names = "--calib", paramLabel = "DIR", description = "calibration images (folder, manifest or shared:NAME)")
+    String calib;
+
+    @Option(names = "--calib-size", defaultValue = "256", description = "calibration images, a seeded sample (default: ${DEFAULT-VALUE})")
+    int calibSize;
+
+    @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration sample (default: ${DEFAULT-VALUE})")
+    long calibSeed;
+
+    @Option(names = "--w-bits", defaultValue = "8", description = "weight bits, 2–8 (default: ${DEFAULT-VALUE})")
+    int wBits;
+
+    @Option(names = "--a-bits", defaultValue = "8", description = "activation bits, 2–16, 0 = weight-only (default: ${DEFAULT-VALUE})")
+    int aBits;
+
+    @Option(names = "--observer", defaultValue = "percentile",
+            description = "activation ranges: minmax, moving_average, percentile, entropy, mse (default: ${DEFAULT-VALUE})")
+    String observer;
+
+    @Option(names = "--weight-range", defaultValue = "mse", description = "weight ranges: minmax or mse (default: ${DEFAULT-VALUE})")
+    String weightRange;
+
+    @Option(names = "--granularity", defaultValue = "per_channel",
+            description = "weights: per_tensor, per_channel or per_group (default: ${DEFAULT-VALUE})")
+    String granularity;
+
+    @Option(names = "--group-size", defaultValue = "64", description = "group length for per_group (default: ${DEFAULT-VALUE})")
+    int groupSize;
+
+    @Option(names = "--scheme", defaultValue = "vit-all",
+            description = "what to quantize: vit-all, vit-paper (patch embedding and head at 8 bits), weights-only, "
+                    + "or a JSON/YAML scheme file (default: ${DEFAULT-VALUE})")
+    String scheme;
+
+    @Option(names = "--reparam", defaultValue = "none",
+            description = "float-exact pass before calibration: none, repq (RepQ-ViT), smoothquant (default: ${DEFAULT-VALUE})")
+    String reparam;
+
+    @Option(names = "--format", defaultValue = "qdq",
+            description = "qdq (deployable int8/int4) or simulated (any bit width) (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--matmulnbits", description = "export ≤4-bit MatMul weights as com.microsoft:MatMulNBits (weight-only int4)")
+    boolean matMulNBits;
+
+    @Option(names = "--from-plan", paramLabel = "PLAN", description = "rebuild the model from a plan file instead of calibrating")
+    Path fromPlan;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "quantized ONNX model to write")
+    Path out;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "plan file to write (default: OUT with .plan.json)")
+    Path planFile;
+
+    @Option(names = "--eval", paramLabel = "DIR", description = "evaluate the quantized and the float model on these images")
+    String eval;
+
+    @Option(names = "--image-size", defaultValue = "224", description = "image size for symbolic input sizes")
+    int imageSize;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write results as flat JSON")
+    Path json;
+
+    @Option(names = {"-q", "--quiet"}, description = "no progress output")
+    boolean quiet;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Override
+    public Integer call() throws Exception {
+        if (fromPlan == null && calib == null) {
+            throw new UserException("quantize needs --calib DIR (calibration images), or --from-plan PLAN");
+        }
+        if (calibSize < 1) {
+            throw new UserException("--calib-size must be at least 1, not " + calibSize);
+        }
+        Path plan = planFile != null ? planFile : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".plan.json");
+        Model floatModel = ModelIO.load(model);
+        JsonResult result = new JsonResult().put("model", model.getFileName().toString()).put("out", out.getFileName().toString());
+        QuantPlan quantPlan;
+        Model quantized;
+        if (fromPlan != null) {
+            quantPlan = PlanJson.read(fromPlan);
+            quantized = PtqPipeline.apply(floatModel, quantPlan, matMulNBits, imageSize);
+        } else {
+            PtqPipeline.Settings settings = settings();
+            DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
+            DataOptions.Prepared calibSet = calibrationSet(evalSet);
+            LoaderCalibrationInputs inputs = new LoaderCalibrationInputs(calibSet.dataset(), calibSet.recipe(),
+                    dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
+            PtqPipeline.Result r;
+            try (PassProgress progress = new PassProgress(inputs.size(), quiet)) {
+                r = new PtqPipeline(runtime.toRunnerOptions(), progress).run(floatModel, model.getFileName().toString(),
+                        FileHash.sha256(model), VersionProvider.version(), inputs, settings);
+            }
+            r.notes().forEach(n -> System.err.println("note: " + n));
+            quantPlan = r.plan();
+            quantized = r.quantized();
+            result.put("calib_images", r.calibrationImages()).put("calib_seconds", r.calibrationSeconds())
+                    .put("stats_seconds", r.statisticsSeconds());
+            if (evalSet != null) {
+                result.putAll(evaluate(floatModel, quantized, evalSet).json()).put("data", evalSet.source());
+            }
+        }
+        // outputs appear only after everything above succeeded
+        PlanJson.write(quantPlan, plan);
+        ModelIO.save(quantized, out);
+        AnalyzedModel floatAnalysis = AnalyzedModel.of(floatModel, imageSize);
+        long size = Files.size(out);
+        long floatSize = Files.size(model);
+        result.put("format", quantPlan.format())
+                .put("w_bits", quantPlan.settings().get("w_bits")).put("a_bits", quantPlan.settings().get("a_bits"))
+                .put("observer", quantPlan.settings().get("observer")).put("reparam", quantPlan.settings().get("reparam"))
+                .put("scheme", quantPlan.settings().get("scheme"))
+                .put("quantized_tensors", quantPlan.tensors().size())
+                .put("size_bytes", size).put("float_size_bytes", floatSize).put("size_ratio", (double) size / floatSize)
+                .put("macs", floatAnalysis.cost().macs())
+                .put("bops", PlanCost.bops(floatAnalysis.cost(), quantPlan))
+                .put("float_bops", floatAnalysis.cost().bops(32, 32))
+                .put("plan", plan.getFileName().toString());
+        print(result);
+        result.writeTo(json);
+        return 0;
+    }
+
+    private PtqPipeline.Settings settings() {
+        QuantScheme s;
+        if (SchemePresets.names().contains(scheme)) {
+            s = SchemePresets.get(scheme, wBits, aBits);
+        } else if (Files.isRegularFile(Path.of(scheme))) {
+            s = SchemeReader.read(Path.of(scheme), wBits, aBits);
+        } else {
+            throw new UserException("unknown scheme '" + scheme + "': use one of " + SchemePresets.names()
+                    + " or the path of a JSON/YAML scheme file");
+        }
+        Granularity g = Granularity.parse(granularity);
+        if (g != s.weightGranularity() || g == Granularity.PER_GROUP) {
+            s = s.withGranularity(g, groupSize);
+        }
+        return new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
+                PtqPipeline.Reparam.parse(reparam), format, matMulNBits, imageSize);
+    }
+
+    /** A seeded sample of the calibration set, without any image that is also evaluated. */
+    private DataOptions.Prepared calibrationSet(DataOptions.Prepared evalSet) {
+        DataOptions.Prepared all = dataOptions.prepareAll(calib);
+        ImageDataset pool = all.dataset();
+        if (evalSet != null) {
+            Set<Path> evaluated = new HashSet<>();
+            for (DatasetEntry e : evalSet.dataset().entries()) {
+                evaluated.add(e.file().toAbsolutePath().normalize());
+            }
+            List<Integer> keep = new java.util.ArrayList<>();
+            for (int i = 0; i < pool.size(); i++) {
+                if (!evaluated.contains(pool.get(i).file().toAbsolutePath().normalize())) {
+                    keep.add(i);
+                }
+            }
+            if (keep.size() < pool.size()) {
+                System.err.printf("note: %d calibration images are also evaluated; they are left out of calibration%n",
+                        pool.size() - keep.size());
+                pool = pool.select(keep.stream().mapToInt(Integer::intValue).toArray(), pool.name());
+            }
+        }
+        if (pool.size() == 0) {
+            throw new UserException("no calibration image is left after removing the evaluation images");
+        }
+        if (calibSize < pool.size()) {
+            pool = SeededSampler.sample(pool, calibSize, calibSeed);
+        }
+        return new DataOptions.Prepared(pool, all.recipe(), all.source());
+    }
+
+    private EvalResult evaluate(Model floatModel, Model quantized, DataOptions.Prepared evalSet) {
+        try (Runner q = Runner.open(quantized, runtime.toRunnerOptions());
+                Runner f = Runner.open(floatModel, runtime.toRunnerOptions());
+                Progress progress = Progress.start("eval", evalSet.dataset().size(), quiet);
+                BatchLoader loader = BatchLoader.open(evalSet.dataset(), evalSet.recipe(),
+                        dataOptions.loaderOptions().withProgress((done, total) -> progress.advanceTo(done)))) {
+            return Evaluator.run(q, f, loader);
+        }
+    }
+
+    private static void print(JsonResult r) {
+        System.out.printf("quantized   %s: %s W%sA%s, %s tensors, observer %s, reparam %s%n", r.get("out"), r.get("format"),
+                r.get("w_bits"), r.get("a_bits"), r.get("quantized_tensors"), r.get("observer"), r.get("reparam"));
+        System.out.printf("size        %,d bytes (%.1f%% of float %,d)%n", (Long) r.get("size_bytes"),
+                100 * (Double) r.get("size_ratio"), (Long) r.get("float_size_bytes"));
+        System.out.printf("BOPs        %,d (float: %,d)%n", (Long) r.get("bops"), (Long) r.get("float_bops"));
+        if (r.get("calib_images") != null) {
+            System.out.printf("calibration %s images in %.1f s%n", r.get("calib_images"), (Double) r.get("calib_seconds"));
+        }
+        if (r.get("top1") != null) {
+            System.out.printf("top-1       %.4f (float %.4f, drop %.2f points)%n", (Double) r.get("top1"),
+                    (Double) r.get("reference_top1"), 100 * (Double) r.get("top1_drop"));
+        }
+        if (r.get("agreement_top1") != null) {
+            System.out.printf("agreement   %.4f with float; KL %.5f; logit cosine %.5f%n", (Double) r.get("agreement_top1"),
+                    (Double) r.get("kl"), (Double) r.get("logit_cosine"));
+        }
+        System.out.printf("plan        %s%n", r.get("plan"));
+    }
+}
