@@ -1,5 +1,7 @@
 package io.vitshrink.quant.observers;
 
+import io.vitshrink.quant.quantizers.ParamLayout;
+
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.quantizers.UniformQuantizer;
@@ -93,7 +95,7 @@ public final class WeightRanges {
      * The same as {@link #squaredError} without allocating: the arithmetic of
      * {@link UniformQuantizer#fakeQuantize} (float32 division, round half to even, saturation, float32
      * dequantization) inlined, bit for bit — a test checks the two agree. 51 ratios × a 768×3072 weight
-     * take ~0.3 s instead of ~1.6 s.
+     * run 2–3× faster than through {@code fakeQuantize}.
      */
     static double[] errorsInline(float[] w, UniformParams p, ParamLayout layout) {
         float[] scale = p.scale();

@@ -2,7 +2,7 @@
  * Observers: statistics streamed over a calibration set, and the range searches that turn them into
  * quantizer parameters.
  *
- * <p>Following NNCF, an observer is a <em>reducer</em> (per batch: {@link BatchRange} min/max with the
+ * <p>Following NNCF, an observer is a <em>reducer</em> (per batch: {@code BatchRange} min/max with the
  * NaN/Inf check, or binning into a {@link StreamingHistogram}) times an <em>aggregator</em> (across
  * batches: running min/max, an exponential moving average, a merged histogram, per-channel sums).
  * Every observer holds a fixed number of bytes ({@link TensorObserver#bytes()}) whatever the number of

@@ -44,10 +44,15 @@ import java.util.Map;
  * are written as {@code com.microsoft:MatMulNBits} instead ({@link MatMulNBitsRewriter}), which needs
  * no opset upgrade; the other entries are written as QDQ.
  *
- * <p>What ONNX Runtime 1.29 (CPU, {@code ORT_ENABLE_ALL}) makes of a W8A8 layout — uint8 activations,
- * int8 per-channel weights, both MatMul inputs through Q/DQ and a float output — is
- * {@code MatMulIntegerToFloat} for the Linears and the attention products, {@code QGemm} for a Gemm
- * head; it does not need a {@code QuantizeLinear} after the MatMul (see the rewrite tests).
+ * <p>What ONNX Runtime 1.29 (CPU EP, {@code ORT_ENABLE_ALL}) makes of the default W8A8 layout, as the
+ * optimized graph it writes shows (measured on the timm, Hugging Face and torchvision test-kit
+ * exports): every MatMul whose inputs both come from DequantizeLinear becomes
+ * {@code MatMulIntegerToFloat} (uint8 A, int8 per-column B, float output, bias Add folded in) — no
+ * QuantizeLinear after the MatMul is needed; attn·V, whose output reaches the output projection's
+ * QuantizeLinear through Transpose/Reshape, becomes {@code QLinearMatMul} (ORT moves that Q up); a Gemm becomes {@code QGemm} once its bias is int32 (hence
+ * {@link #withGemmBiasQuantization}); no DequantizeLinear, float MatMul or Gemm is left. Two layout
+ * choices are made for that: activations are uint8 ({@link #withUnsignedActivations}), and Gemm biases
+ * are quantized.
  */
 public final class QdqRewriter implements QuantRewriter {
     private final boolean matMulNBits;

@@ -1,5 +1,7 @@
 package io.vitshrink.quant.observers;
 
+import io.vitshrink.quant.quantizers.ParamLayout;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -16,7 +16,6 @@ import io.vitshrink.onnx.testkit.ExportStyle;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
 import io.vitshrink.onnx.testkit.TinyVitConfig;
 import io.vitshrink.quant.plan.TensorQuantization;
-import io.vitshrink.quant.plan.TensorRole;
 import io.vitshrink.quant.quantizers.Granularity;
 import io.vitshrink.quant.quantizers.UniformSpec;
 import java.nio.file.Path;
@@ -57,7 +56,7 @@ class Int4OpsetTest {
 
     @Test
     void convertsAttributesThatBecameInputs() {
-        Graph g = new Graph("opset11");
+        Graph g = new Graph("opset10");
         g.addInput(new ValueInfo("x", DataType.FLOAT, List.of(Dim.of(2), Dim.of(3), Dim.of(4))));
         g.addNode(new Node("mean", "ReduceMean", List.of("x"), List.of("m"), Attribute.ofInts("axes", 2), Attribute.of("keepdims", 1L)));
         g.addNode(new Node("sum", "ReduceSum", List.of("x"), List.of("s"), Attribute.ofInts("axes", 0, 2), Attribute.of("keepdims", 0L)));
@@ -67,10 +66,11 @@ class Int4OpsetTest {
         g.addNode(new Node("sq", "Squeeze", List.of("u"), List.of("q"), Attribute.ofInts("axes", 0)));
         g.addNode(new Node("clip", "Clip", List.of("p2"), List.of("c"), Attribute.of("min", -0.5f), Attribute.of("max", 0.5f)));
         g.addNode(new Node("softmax", "Softmax", List.of("h2"), List.of("sm"), Attribute.of("axis", 2L)));
+        g.putValueInfo(new ValueInfo("h2", DataType.FLOAT, List.of(Dim.of(2), Dim.of(3), Dim.of(2))));
         for (String out : List.of("m", "s", "q", "c", "h1", "sm")) {
             g.addOutput(ValueInfo.untyped(out));
         }
-        Model model = new Model(6, Map.of("", 11L), g);
+        Model model = new Model(5, Map.of("", 10L), g);
         Model upgraded = OpsetUpgrade.upgrade(model, 21);
         Graph u = upgraded.graph();
         assertThat(u.node("mean").orElseThrow().inputs()).hasSize(2);
@@ -126,8 +126,9 @@ class Int4OpsetTest {
         float[] batch3 = VitPlans.logits(q, c, 6, 8, 3, fp32);
         assertThat(batch1).containsExactly(expected, org.assertj.core.data.Offset.offset(2e-4f));
         assertThat(batch3).containsExactly(expected, org.assertj.core.data.Offset.offset(2e-4f));
-        // what ORT runs: the MatMul weights as MatMulNBits (the Gemm head keeps its DequantizeLinear)
-        assertThat(Fixtures.opCounts(ModelIO.load(tmp.resolve("optimized.onnx")))).containsKey("MatMulNBits")
-                .doesNotContainKey("MatMul");
+        // what ORT runs: every MatMul weight as MatMulNBits; the Gemm head keeps its DequantizeLinear
+        long matmulWeights = plan.stream().filter(t -> model.graph().node(t.consumers().get(0)).orElseThrow().is("MatMul")).count();
+        assertThat(Fixtures.opCounts(ModelIO.load(tmp.resolve("optimized.onnx"))))
+                .containsEntry("MatMulNBits", (int) matmulWeights).containsEntry("DequantizeLinear", 1);
     }
 }

@@ -36,6 +36,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "untimed warm-up runs (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--reference", paramLabel = "M0",
+            description = "also time this model (usually the float original), interleaved run by run, and report latency ratios")
+    Path reference;
+
     @Option(names = "--image-size", defaultValue = "224",
             description = "image size when the model leaves it symbolic (default: ${DEFAULT-VALUE})")
     int imageSize;
@@ -75,17 +79,34 @@ public final class BenchCommand implements Callable<Integer> {
                 .put("size_bytes", Files.size(model))
                 .put("threads", runtime.threads)
                 .put("cores", Runtime.getRuntime().availableProcessors());
-        Table table = new Table("batch", "p50 ms", "p10 ms", "p90 ms", "min ms", "images/s");
+        Table table = reference == null ? new Table("batch", "p50 ms", "p10 ms", "p90 ms", "min ms", "images/s")
+                : new Table("batch", "p50 ms", "p10 ms", "p90 ms", "images/s", "reference p50 ms", "ratio");
         LatencyBench bench = new LatencyBench(warmup, runs);
-        try (Runner runner = Runner.open(m, runtime.toRunnerOptions())) {
+        Model ref = reference == null ? null : ModelIO.load(reference);
+        if (ref != null) {
+            result.put("reference", reference.getFileName().toString()).put("reference_size_bytes", Files.size(reference))
+                    .put("size_ratio", (double) Files.size(model) / Files.size(reference));
+        }
+        try (Runner runner = Runner.open(m, runtime.toRunnerOptions());
+                Runner refRunner = ref == null ? null : Runner.open(ref, runtime.toRunnerOptions())) {
             boolean first = true;
             for (int b : batches) {
                 if (!quiet) {
-                    System.err.printf("bench: batch %d, %d warm-up + %d timed runs%n", b, warmup, runs);
+                    System.err.printf("bench: batch %d, %d warm-up + %d timed runs%s%n", b, warmup, runs,
+                            ref == null ? "" : " of each model, interleaved");
                 }
-                LatencyStats s = bench.measure(runner, b, chw[0], chw[1], chw[2]);
-                table.row(b, f(s.p50()), f(s.p10()), f(s.p90()), f(s.min()), f(s.imagesPerSecond()));
                 String k = "_b" + b;
+                LatencyStats s;
+                if (refRunner == null) {
+                    s = bench.measure(runner, b, chw[0], chw[1], chw[2]);
+                    table.row(b, f(s.p50()), f(s.p10()), f(s.p90()), f(s.min()), f(s.imagesPerSecond()));
+                } else {
+                    LatencyBench.Pair pair = bench.measurePair(runner, refRunner, b, chw[0], chw[1], chw[2]);
+                    s = pair.model();
+                    table.row(b, f(s.p50()), f(s.p10()), f(s.p90()), f(s.imagesPerSecond()), f(pair.reference().p50()),
+                            String.format("%.3f", pair.ratio()));
+                    result.put("reference_latency_ms_p50" + k, pair.reference().p50()).put("latency_ratio" + k, pair.ratio());
+                }
                 result.put("latency_ms_p50" + k, s.p50()).put("latency_ms_p10" + k, s.p10())
                         .put("latency_ms_p90" + k, s.p90()).put("images_per_s" + k, s.imagesPerSecond());
                 if (first) {

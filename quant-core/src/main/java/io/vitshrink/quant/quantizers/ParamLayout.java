@@ -1,4 +1,4 @@
-package io.vitshrink.quant.observers;
+package io.vitshrink.quant.quantizers;
 
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.quant.quantizers.Granularity;
@@ -6,22 +6,24 @@ import io.vitshrink.quant.quantizers.UniformSpec;
 import java.util.Arrays;
 
 /**
- * Which parameter slot each element of a weight uses: the same order as
- * {@code UniformQuantizer.ParamIndex} (per tensor 0; per channel the coordinate on the channel axis;
- * per group {@code channel · groups + k / groupSize}, k the coordinate on the other axis of a 2-D
- * weight). A test checks the two agree.
+ * Which (scale, zero point) slot each element of a tensor uses: per tensor 0; per channel the
+ * coordinate on the channel axis; per group {@code channel · groups + k / groupSize}, k the coordinate
+ * on the other axis of a 2-D weight (channel-major). The one definition of that layout, shared by the
+ * reference quantizer, the range searches and the rewriters.
  */
-final class ParamLayout {
+public final class ParamLayout {
 
-    final int count;
-    final int[] slot;
+    /** Number of slots (scales). */
+    public final int count;
+    /** Slot of each element, row-major. */
+    public final int[] slot;
 
     private ParamLayout(int count, int[] slot) {
         this.count = count;
         this.slot = slot;
     }
 
-    static ParamLayout of(long[] dims, int channelAxis, UniformSpec spec, int elements) {
+    public static ParamLayout of(long[] dims, int channelAxis, UniformSpec spec, int elements) {
         long n = 1;
         for (long d : dims) {
             n *= d;
