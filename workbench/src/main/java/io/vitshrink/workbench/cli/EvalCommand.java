@@ -1,13 +1,10 @@
 package io.vitshrink.workbench.cli;
 
-import io.vitshrink.data.loader.BatchLoader;
-import io.vitshrink.data.loader.LoaderOptions;
 import io.vitshrink.onnx.io.ModelIO;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.workbench.eval.EvalResult;
 import io.vitshrink.workbench.eval.Evaluator;
 import io.vitshrink.workbench.output.JsonResult;
-import io.vitshrink.workbench.output.Progress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,13 +44,9 @@ public final class EvalCommand implements Callable<Integer> {
         DataOptions.Prepared prepared = dataOptions.prepare(data);
         EvalResult result;
         try (Runner m = Runner.open(ModelIO.load(model), runtime.toRunnerOptions());
-                Runner ref = reference == null ? null : Runner.open(ModelIO.load(reference), runtime.toRunnerOptions());
-                Progress progress = Progress.start("eval", prepared.dataset().size(), quiet)) {
-            LoaderOptions options = dataOptions.loaderOptions().withProgress((done, total) -> progress.advanceTo(done));
-            try (BatchLoader loader = BatchLoader.open(prepared.dataset(), prepared.recipe(), options)) {
-                // the loader logs one warning per skipped image; the count goes into the result
-                result = Evaluator.run(m, ref, loader);
-            }
+                Runner ref = reference == null ? null : Runner.open(ModelIO.load(reference), runtime.toRunnerOptions())) {
+            // the loader logs one warning per skipped image; the count goes into the result
+            result = Evaluator.run(m, ref, prepared.dataset(), prepared.recipe(), dataOptions.loaderOptions(), quiet);
         }
         print(result, prepared);
         JsonResult j = new JsonResult().put("model", model.getFileName().toString())

@@ -2,7 +2,6 @@ package io.vitshrink.workbench.cli;
 
 import io.vitshrink.data.dataset.DatasetEntry;
 import io.vitshrink.data.dataset.ImageDataset;
-import io.vitshrink.data.loader.BatchLoader;
 import io.vitshrink.data.sampling.SeededSampler;
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
@@ -21,8 +20,8 @@ import io.vitshrink.quant.scheme.SchemePresets;
 import io.vitshrink.quant.scheme.SchemeReader;
 import io.vitshrink.workbench.eval.EvalResult;
 import io.vitshrink.workbench.eval.Evaluator;
+import io.vitshrink.workbench.output.HeapWatch;
 import io.vitshrink.workbench.output.JsonResult;
-import io.vitshrink.workbench.output.Progress;
 import io.vitshrink.workbench.quantize.FileHash;
 import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
 import java.nio.file.Files;
@@ -139,15 +138,17 @@ public final class QuantizeCommand implements Callable<Integer> {
             LoaderCalibrationInputs inputs = new LoaderCalibrationInputs(calibSet.dataset(), calibSet.recipe(),
                     dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
             PtqPipeline.Result r;
-            try (PassProgress progress = new PassProgress(inputs.size(), quiet)) {
+            long peakHeap;
+            try (PassProgress progress = new PassProgress(inputs.size(), quiet); HeapWatch heap = HeapWatch.start()) {
                 r = new PtqPipeline(runtime.toRunnerOptions(), progress).run(floatModel, model.getFileName().toString(),
                         FileHash.sha256(model), VersionProvider.version(), inputs, settings);
+                peakHeap = heap.peakBytes();
             }
             r.notes().forEach(n -> System.err.println("note: " + n));
             quantPlan = r.plan();
             quantized = r.quantized();
             result.put("calib_images", r.calibrationImages()).put("calib_seconds", r.calibrationSeconds())
-                    .put("stats_seconds", r.statisticsSeconds());
+                    .put("stats_seconds", r.statisticsSeconds()).put("calib_peak_heap_bytes", peakHeap);
             if (evalSet != null) {
                 result.putAll(evaluate(floatModel, quantized, evalSet).json()).put("data", evalSet.source());
             }
@@ -223,11 +224,8 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     private EvalResult evaluate(Model floatModel, Model quantized, DataOptions.Prepared evalSet) {
         try (Runner q = Runner.open(quantized, runtime.toRunnerOptions());
-                Runner f = Runner.open(floatModel, runtime.toRunnerOptions());
-                Progress progress = Progress.start("eval", evalSet.dataset().size(), quiet);
-                BatchLoader loader = BatchLoader.open(evalSet.dataset(), evalSet.recipe(),
-                        dataOptions.loaderOptions().withProgress((done, total) -> progress.advanceTo(done)))) {
-            return Evaluator.run(q, f, loader);
+                Runner f = Runner.open(floatModel, runtime.toRunnerOptions())) {
+            return Evaluator.run(q, f, evalSet.dataset(), evalSet.recipe(), dataOptions.loaderOptions(), quiet);
         }
     }
 

@@ -1,11 +1,15 @@
 package io.vitshrink.workbench.eval;
 
 import io.vitshrink.data.loader.Batch;
+import io.vitshrink.data.dataset.ImageDataset;
 import io.vitshrink.data.loader.BatchLoader;
+import io.vitshrink.data.loader.LoaderOptions;
+import io.vitshrink.data.preprocess.PreprocessRecipe;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.metrics.ClassificationMetrics;
 import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.workbench.output.Progress;
 
 /**
  * Runs a model (and optionally a reference model on the same images) over every batch a loader
@@ -15,6 +19,19 @@ import io.vitshrink.onnx.runtime.Runner;
 public final class Evaluator {
 
     private Evaluator() {
+    }
+
+    /**
+     * Evaluates on a dataset with a progress bar on stderr: opens the loader, runs, closes everything
+     * (also on errors).
+     */
+    public static EvalResult run(Runner model, Runner reference, ImageDataset dataset, PreprocessRecipe recipe,
+            LoaderOptions options, boolean quiet) {
+        try (Progress progress = Progress.start("eval", dataset.size(), quiet);
+                BatchLoader loader = BatchLoader.open(dataset, recipe,
+                        options.withProgress((done, total) -> progress.advanceTo(done)))) {
+            return run(model, reference, loader);
+        }
     }
 
     public static EvalResult run(Runner model, Runner reference, BatchLoader loader) {

@@ -53,4 +53,21 @@ class DeitCliTest {
         // the sample's accuracy is near the full set's 0.795; a broken preprocessing falls far below
         assertThat(j.get("top1").asDouble()).isGreaterThan(0.70);
     }
+
+    @Test
+    void w8a8QdqOfDeitTinyIsSmallAndAgreesWithFloat() throws IOException {
+        Path shared = shared();
+        Path m17 = shared.resolve("models/deit-tiny/deit_tiny_patch16_224_in1k.onnx");
+        Path out = dir.resolve("w8a8.json");
+        CliRun r = CliRun.of("quantize", "--model", m17.toString(), "--calib", "shared:imagenet-val-1300", "--calib-size", "64",
+                "--eval", "shared:imagenet-sample-1k", "--limit", "200", "--seed", "3", "--w-bits", "8", "--a-bits", "8",
+                "--observer", "minmax", "--quiet", "--cache-dir", dir.resolve("cache").toString(),
+                "--out", dir.resolve("deit-w8a8.onnx").toString(), "--json", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertThat(j.get("size_ratio").asDouble()).isLessThanOrEqualTo(0.30);
+        assertThat(j.get("calib_images").asInt()).isEqualTo(64);
+        assertThat(j.get("agreement_top1").asDouble()).isGreaterThanOrEqualTo(0.93);
+        assertThat(j.get("top1_drop").asDouble()).isLessThanOrEqualTo(0.02);
+    }
 }
