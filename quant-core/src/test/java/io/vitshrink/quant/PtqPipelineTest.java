@@ -98,6 +98,16 @@ class PtqPipelineTest {
         Model rebuilt = PtqPipeline.apply(model, read, false, 32);
         assertThat(java.util.Arrays.equals(ModelIO.toBytes(rebuilt), ModelIO.toBytes(r.quantized())))
                 .as("the model rebuilt from the written plan is byte-identical").isTrue();
+        if (format.equals("qdq")) {
+            // a deployable model is still recognized, with the float model's blocks and parameter count
+            io.vitshrink.onnx.AnalyzedModel f = io.vitshrink.onnx.AnalyzedModel.of(model, 32);
+            io.vitshrink.onnx.AnalyzedModel q = io.vitshrink.onnx.AnalyzedModel.of(r.quantized(), 32);
+            assertThat(q.structure().blocks()).hasSameSizeAs(f.structure().blocks());
+            assertThat(q.structure().unrecognized()).isEmpty();
+            assertThat(q.cost().params()).isEqualTo(f.cost().params());
+            assertThat(q.cost().subtotal(q.structure().blocks().get(0).nodes()).params())
+                    .isEqualTo(f.cost().subtotal(f.structure().blocks().get(0).nodes()).params());
+        }
         if (w == 8 && a == 8) {
             assertThat(agreement(model, r.quantized(), b)).isGreaterThanOrEqualTo(0.9f);
         } else {

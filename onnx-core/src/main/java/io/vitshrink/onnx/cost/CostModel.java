@@ -37,12 +37,25 @@ public final class CostModel {
     public static ModelCost of(Model model, ValueShapes shapes) {
         Graph g = model.graph();
         Set<String> paramTensors = new HashSet<>();
+        Set<String> quantizedWeights = new HashSet<>();
+        Set<String> quantizationParams = new HashSet<>();
+        for (Node n : g.nodes()) {
+            if (n.is("DequantizeLinear") && g.isInitializer(n.input(0))) {
+                quantizedWeights.add(n.input(0));
+            }
+            if (n.is("DequantizeLinear") || n.is("QuantizeLinear")) {
+                quantizationParams.add(n.input(1)); // scales and zero points describe a quantizer,
+                quantizationParams.add(n.input(2)); // they are not weights of the network
+            }
+        }
         long params = 0;
         long stored = 0;
         long other = 0;
         for (Tensor t : g.initializers().values()) {
             stored += t.sizeBytes();
-            if (isParameter(t)) {
+            boolean weight = isParameter(t) && !quantizationParams.contains(t.name())
+                    || quantizedWeights.contains(t.name()) && t.numel() > 1;
+            if (weight) {
                 paramTensors.add(t.name());
                 params += t.numel();
             } else {
@@ -63,7 +76,11 @@ public final class CostModel {
         return new ModelCost(costs, params, stored, other);
     }
 
-    /** A parameter is a floating-point initializer with more than one element. */
+    /**
+     * A parameter is a floating-point initializer with more than one element; in a quantized model,
+     * also an integer initializer read by a DequantizeLinear (a stored low-bit weight), but not the
+     * scales and zero points of quantizers.
+     */
     public static boolean isParameter(Tensor t) {
         return t.type().isFloatingPoint() && t.numel() > 1;
     }

@@ -29,6 +29,7 @@ public final class Graph {
 
     private Map<String, Node> producerIndex;
     private Map<String, List<Node>> consumerIndex;
+    private Map<String, Node> nameIndex;
 
     public Graph(String name) {
         this.name = name == null ? "" : name;
@@ -86,7 +87,14 @@ public final class Graph {
     }
 
     public Optional<Node> node(String nodeName) {
-        return nodes.stream().filter(n -> n.name().equals(nodeName)).findFirst();
+        if (nameIndex == null) {
+            Map<String, Node> map = new HashMap<>();
+            for (Node n : nodes) {
+                map.putIfAbsent(n.name(), n);
+            }
+            nameIndex = map;
+        }
+        return Optional.ofNullable(nameIndex.get(nodeName));
     }
 
     /** The node producing a value, if any (graph inputs and initializers have none). */
@@ -300,6 +308,7 @@ public final class Graph {
 
     public void renameNode(Node node, String newName) {
         node.setName(newName);
+        invalidate();
     }
 
     /** Makes every consumer of {@code oldValue} (and the graph outputs) read {@code newValue}. */
@@ -428,6 +437,7 @@ public final class Graph {
     private void invalidate() {
         producerIndex = null;
         consumerIndex = null;
+        nameIndex = null;
     }
 
     private Map<String, Node> producers() {

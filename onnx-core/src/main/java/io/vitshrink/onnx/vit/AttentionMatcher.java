@@ -13,8 +13,9 @@ import java.util.Set;
 final class AttentionMatcher {
     /** Ops that may stand between Q·Kᵀ and the Softmax. */
     private static final Set<String> SCORE_PATH = Set.of("Add", "Sub", "Mul", "Div", "Cast", "Reshape", "Transpose",
-            "Where", "Identity", "Dropout");
-    private static final Set<String> PROBS_PATH = Set.of("Dropout", "Cast", "Identity", "Reshape");
+            "Where", "Identity", "Dropout", "QuantizeLinear", "DequantizeLinear");
+    private static final Set<String> PROBS_PATH = Set.of("Dropout", "Cast", "Identity", "Reshape", "QuantizeLinear",
+            "DequantizeLinear");
 
     private final Graph graph;
     private final GraphWalks walks;

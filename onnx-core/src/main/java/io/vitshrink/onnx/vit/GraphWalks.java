@@ -17,7 +17,7 @@ final class GraphWalks {
     /** Ops that rearrange or select data without computing on it. */
     static final Set<String> LAYOUT_OPS = Set.of("Reshape", "Transpose", "Gather", "Split", "Slice", "Squeeze",
             "Unsqueeze", "Flatten", "Identity", "Dropout", "Cast", "Expand", "Pad", "Concat", "DepthToSpace",
-            "SpaceToDepth");
+            "SpaceToDepth", "QuantizeLinear", "DequantizeLinear");
 
     private static final int MAX_STEPS = 40;
 
@@ -38,9 +38,10 @@ final class GraphWalks {
         if (graph.constant(value).isPresent()) {
             return true;
         }
-        // Values computed from constants only (e.g. Shape-free constant folding left undone) count too.
+        // Values computed from constants only count too: an unfolded Identity/Cast, and quantized
+        // weights (DequantizeLinear of an integer initializer).
         Node p = graph.producer(value).orElse(null);
-        return p != null && (p.is("Identity") || p.is("Cast")) && isConstant(p.input(0));
+        return p != null && (p.is("Identity") || p.is("Cast") || p.is("DequantizeLinear")) && isConstant(p.input(0));
     }
 
     /** The non-constant operand of a binary op with exactly one constant operand, or null. */
@@ -145,6 +146,28 @@ final class GraphWalks {
             }
         }
         return null;
+    }
+
+    /**
+     * {@link #nodesBetween} plus the nodes that compute constants for them (a DequantizeLinear of a
+     * stored weight, a Constant, a Transpose of an initializer): what a part of the model owns.
+     */
+    Set<String> nodesOwnedBetween(String from, String to) {
+        Set<String> owned = new HashSet<>(nodesBetween(from, to));
+        Deque<String> queue = new ArrayDeque<>(owned);
+        while (!queue.isEmpty()) {
+            Node n = graph.node(queue.poll()).orElse(null);
+            if (n == null) {
+                continue;
+            }
+            for (String in : n.inputs()) {
+                Node p = graph.producer(in).orElse(null);
+                if (p != null && isConstant(in) && owned.add(p.name())) {
+                    queue.add(p.name());
+                }
+            }
+        }
+        return owned;
     }
 
     /** Names of nodes lying on a path from {@code from} to {@code to} (inclusive of {@code to}'s producer). */

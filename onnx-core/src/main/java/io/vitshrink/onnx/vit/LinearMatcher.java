@@ -69,6 +69,9 @@ final class LinearMatcher {
             return direct.get();
         }
         Node p = g.producer(value).orElse(null);
+        if (p != null && p.is("DequantizeLinear")) {
+            return g.constant(p.input(0)).orElse(null); // a quantized weight, stored as integers
+        }
         if (p != null && p.is("Transpose")) {
             Tensor t = g.constant(p.input(0)).orElse(null);
             if (t != null && t.rank() == 2) {

@@ -165,7 +165,7 @@ public final class VitRecognizer {
             unrecognized.add(new Unrecognized(fc2.name(), fc2.node().opType(), "no residual Add closes the MLP branch"));
             return null;
         }
-        Set<String> nodes = walks.nodesBetween(x, add2.output(0));
+        Set<String> nodes = walks.nodesOwnedBetween(x, add2.output(0));
         return new TransformerBlock(index, x, norm1, a, add1, norm2, new Mlp(fc1, act, fc2), add2, nodes);
     }
 
