@@ -54,11 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "64", description = "images for the preprocessing measurement")
     int limit;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write results as flat JSON")
-    Path json;
-
-    @Option(names = {"-q", "--quiet"}, description = "no progress output")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     RuntimeOptions runtime;
@@ -91,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
                 Runner refRunner = ref == null ? null : Runner.open(ref, runtime.toRunnerOptions())) {
             boolean first = true;
             for (int b : batches) {
-                if (!quiet) {
+                if (!output.quiet) {
                     System.err.printf("bench: batch %d, %d warm-up + %d timed runs%s%n", b, warmup, runs,
                             ref == null ? "" : " of each model, interleaved");
                 }
@@ -116,13 +113,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         if (data != null) {
-            PreprocessThroughput.Result p = PreprocessThroughput.measure(data, preset, limit, quiet);
+            PreprocessThroughput.Result p = PreprocessThroughput.measure(data, preset, limit, output.quiet);
             result.put("preprocess_images_per_s", p.imagesPerSecond()).put("preprocess_images", p.images());
             System.out.printf("preprocess  %d images, %.1f images/s (decode + resize + normalize, %d threads)%n",
                     p.images(), p.imagesPerSecond(), p.threads());
         }
         System.out.print(table.render());
-        result.writeTo(json);
+        result.writeTo(output.json);
         return 0;
     }
 

@@ -27,11 +27,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--reference", paramLabel = "M0", description = "reference model (usually the float original)")
     Path reference;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write results as flat JSON")
-    Path json;
-
-    @Option(names = {"-q", "--quiet"}, description = "no progress output")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     DataOptions dataOptions;
@@ -46,14 +43,14 @@ public final class EvalCommand implements Callable<Integer> {
         try (Runner m = Runner.open(ModelIO.load(model), runtime.toRunnerOptions());
                 Runner ref = reference == null ? null : Runner.open(ModelIO.load(reference), runtime.toRunnerOptions())) {
             // the loader logs one warning per skipped image; the count goes into the result
-            result = Evaluator.run(m, ref, prepared.dataset(), prepared.recipe(), dataOptions.loaderOptions(), quiet);
+            result = Evaluator.run(m, ref, prepared.dataset(), prepared.recipe(), dataOptions.loaderOptions(), output.quiet);
         }
         print(result, prepared);
         JsonResult j = new JsonResult().put("model", model.getFileName().toString())
                 .put("reference", reference == null ? null : reference.getFileName().toString())
                 .put("data", prepared.source()).put("preset", prepared.recipe().name())
                 .putAll(result.json());
-        j.writeTo(json);
+        j.writeTo(output.json);
         return 0;
     }
 

@@ -104,11 +104,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--image-size", defaultValue = "224", description = "image size for symbolic input sizes")
     int imageSize;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "write results as flat JSON")
-    Path json;
-
-    @Option(names = {"-q", "--quiet"}, description = "no progress output")
-    boolean quiet;
+    @Mixin
+    OutputOptions output;
 
     @Mixin
     DataOptions dataOptions;
@@ -140,7 +137,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                     dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
             PtqPipeline.Result r;
             long peakHeap;
-            try (PassProgress progress = new PassProgress(inputs.size(), quiet); HeapWatch heap = HeapWatch.start()) {
+            try (PassProgress progress = new PassProgress(inputs.size(), output.quiet); HeapWatch heap = HeapWatch.start()) {
                 r = new PtqPipeline(runtime.toRunnerOptions(), progress).run(floatModel, model.getFileName().toString(),
                         FileHash.sha256(model), VersionProvider.version(), inputs, settings);
                 peakHeap = heap.peakBytes();
@@ -171,7 +168,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .put("float_bops", floatAnalysis.cost().bops(32, 32))
                 .put("plan", plan.getFileName().toString());
         print(result);
-        result.writeTo(json);
+        result.writeTo(output.json);
         return 0;
     }
 
@@ -226,7 +223,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     private EvalResult evaluate(Model floatModel, Model quantized, DataOptions.Prepared evalSet) {
         try (Runner q = Runner.open(quantized, runtime.toRunnerOptions());
                 Runner f = Runner.open(floatModel, runtime.toRunnerOptions())) {
-            return Evaluator.run(q, f, evalSet.dataset(), evalSet.recipe(), dataOptions.loaderOptions(), quiet);
+            return Evaluator.run(q, f, evalSet.dataset(), evalSet.recipe(), dataOptions.loaderOptions(), output.quiet);
         }
     }
 
