@@ -31,7 +31,7 @@ class QuantizeCliTest {
         calib = dir.resolve("calib");
         evalImages = dir.resolve("eval");
         SyntheticImages.write(calib, b.config(), 100, 24, ImageLayout.FLAT_WITH_LABELS);
-        SyntheticImages.write(evalImages, b.config(), 200, 24, ImageLayout.FLAT_WITH_LABELS);
+        SyntheticImages.write(evalImages, b.config(), 200, 96, ImageLayout.FLAT_WITH_LABELS);
         recipe = dir.resolve("recipe.yaml");
         Files.writeString(recipe, "base: imagenet-deit\nname: tiny\nresize: 32\ncrop: 32\n");
     }
