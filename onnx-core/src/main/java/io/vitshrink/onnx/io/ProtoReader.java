@@ -88,7 +88,13 @@ final class ProtoReader {
             for (OnnxMl.AttributeProto a : n.getAttributeList()) {
                 attrs.put(a.getName(), readAttribute(a));
             }
-            Node node = new Node(unique, n.getOpType(), n.getDomain(), n.getInputList(), n.getOutputList(), attrs);
+            // Trailing empty inputs mean "optional input absent", same as leaving them out; dropping them
+            // spares ONNX Runtime 1.29, which crashes on e.g. LayerNormalization(x, scale, "").
+            List<String> inputs = new ArrayList<>(n.getInputList());
+            while (!inputs.isEmpty() && inputs.get(inputs.size() - 1).isEmpty()) {
+                inputs.remove(inputs.size() - 1);
+            }
+            Node node = new Node(unique, n.getOpType(), n.getDomain(), inputs, n.getOutputList(), attrs);
             node.setDocString(n.getDocString());
             graph.addNode(node);
         }
