@@ -138,4 +138,51 @@ class PtqPipelineTest {
         assertThatThrownBy(() -> new PtqPipeline(RunnerOptions.defaults(), SILENT).run(b.build(), "m", "", "t",
                 synthetic(b, 1, 0), s)).isInstanceOf(UserException.class).hasMessageContaining("no images");
     }
+
+    /** pixels [N,3,32,32] → Flatten → (optional Log) → MatMul W[3072,10] → logits: no transformer at all. */
+    private static Model plainModel(boolean log) {
+        io.vitshrink.onnx.model.Graph g = new io.vitshrink.onnx.model.Graph("mlp");
+        g.addInput(new io.vitshrink.onnx.model.ValueInfo("pixel_values", io.vitshrink.onnx.model.DataType.FLOAT,
+                List.of(io.vitshrink.onnx.model.Dim.symbolic("batch"), io.vitshrink.onnx.model.Dim.of(3),
+                        io.vitshrink.onnx.model.Dim.of(32), io.vitshrink.onnx.model.Dim.of(32))));
+        float[] w = new float[3072 * 10];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rnd.nextDouble() - 0.5) * 0.05f;
+        }
+        g.putInitializer(io.vitshrink.onnx.model.Tensor.ofFloats("W", new long[] {3072, 10}, w));
+        g.addNode(new io.vitshrink.onnx.model.Node("flatten", "Flatten", List.of("pixel_values"), List.of("flat"),
+                io.vitshrink.onnx.model.Attribute.of("axis", 1L)));
+        String x = "flat";
+        if (log) {
+            g.addNode(new io.vitshrink.onnx.model.Node("log", "Log", List.of("flat"), List.of("logged")));
+            x = "logged";
+        }
+        g.addNode(new io.vitshrink.onnx.model.Node("fc", "MatMul", List.of(x, "W"), List.of("logits")));
+        g.addOutput(new io.vitshrink.onnx.model.ValueInfo("logits", io.vitshrink.onnx.model.DataType.FLOAT, null));
+        return new Model(8, java.util.Map.of("", 17L), g);
+    }
+
+    @org.junit.jupiter.api.Test
+    void unrecognizedStructureFallsBackToOpLevelAndSaysSo() {
+        TinyVitBuilder b = TinyVitBuilder.deitLike();
+        PtqPipeline.Settings s = new PtqPipeline.Settings(SchemePresets.get("vit-all", 8, 8), ObserverKind.MINMAX,
+                WeightRangeMethod.MINMAX, PtqPipeline.Reparam.REPQ, "qdq", false, 32);
+        PtqPipeline.Result r = new PtqPipeline(RunnerOptions.defaults(), SILENT).run(plainModel(false), "m", "", "t",
+                synthetic(b, 1, 2), s);
+        assertThat(r.notes()).anyMatch(n -> n.contains("not recognized") && n.contains("op level"));
+        assertThat(r.notes()).anyMatch(n -> n.contains("reparameterization skipped"));
+        assertThat(r.plan().tensors()).extracting(t -> t.tensor()).containsExactlyInAnyOrder("W", "flat");
+    }
+
+    @org.junit.jupiter.api.Test
+    void nanInAnActivationIsAUserErrorNamingTheTensor() {
+        TinyVitBuilder b = TinyVitBuilder.deitLike();
+        PtqPipeline.Settings s = new PtqPipeline.Settings(SchemePresets.get("vit-all", 8, 8), ObserverKind.PERCENTILE,
+                WeightRangeMethod.MINMAX, PtqPipeline.Reparam.NONE, "qdq", false, 32);
+        // normalized pixels are partly negative: Log makes NaN
+        assertThatThrownBy(() -> new PtqPipeline(RunnerOptions.defaults(), SILENT).run(plainModel(true), "m", "", "t",
+                synthetic(b, 1, 2), s)).isInstanceOf(UserException.class)
+                .hasMessageContaining("activation 'logged' contains NaN/Inf");
+    }
 }

@@ -111,6 +111,13 @@ class QuantizeCliTest {
         CliRun noImages = CliRun.of("quantize", "--model", model.toString(), "--calib", empty.toString(), "--out",
                 dir.resolve("bad.onnx").toString(), "--quiet");
         assertThat(noImages.exitCode()).isEqualTo(2);
+        Path broken = Files.createDirectories(dir.resolve("broken-calib"));
+        Files.writeString(broken.resolve("a.jpg"), "not a picture");
+        Files.write(broken.resolve("b.png"), new byte[0]);
+        CliRun unreadable = CliRun.of("quantize", "--model", model.toString(), "--calib", broken.toString(), "--out",
+                dir.resolve("bad.onnx").toString(), "--quiet", "--no-cache");
+        assertThat(unreadable.exitCode()).isEqualTo(2);
+        assertThat(unreadable.err()).contains("vitshrink: the calibration set gave no images");
         Path scheme = Files.writeString(dir.resolve("scheme.yaml"), "exclude:\n  nodes: [\"/blocks.9/*\"]\n");
         CliRun badScheme = CliRun.of(args("bad.onnx", "--scheme", scheme.toString()));
         assertThat(badScheme.exitCode()).isEqualTo(2);
