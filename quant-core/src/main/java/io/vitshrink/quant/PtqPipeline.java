@@ -111,7 +111,8 @@ public final class PtqPipeline {
         List<String> notes = new ArrayList<>();
         Calibrator calibrator = new Calibrator(runnerOptions);
         IntConsumer progress = listener::imagesDone;
-        int passes = settings.reparam() == Reparam.NONE || !analyzed.structure().isVit() ? 1 : 2;
+        int passes = settings.reparam() == Reparam.NONE || !analyzed.structure().isVit()
+                || !settings.scheme().quantizesActivations() ? 1 : 2;
 
         // 1. float-exact reparameterization from per-channel statistics of the block norms' outputs
         List<Reparameterization> reparams = List.of();
@@ -120,6 +121,8 @@ public final class PtqPipeline {
         if (settings.reparam() != Reparam.NONE) {
             if (!analyzed.structure().isVit()) {
                 notes.add("reparameterization skipped: no transformer block was recognized");
+            } else if (!settings.scheme().quantizesActivations()) {
+                notes.add("reparameterization skipped: it equalizes activations, and this scheme quantizes weights only");
             } else {
                 Map<String, ChannelStatsObserver> stats = new LinkedHashMap<>();
                 for (TransformerBlock b : analyzed.structure().blocks()) {
