@@ -38,6 +38,11 @@ public final class DataOptions {
     @Option(names = "--no-cache", description = "do not read or write the preprocessed-tensor cache")
     boolean noCache;
 
+    @Option(names = "--max-megapixels", defaultValue = "100",
+            description = "refuse images that declare more pixels than this before decoding them (decompression-bomb guard; "
+                    + "default: ${DEFAULT-VALUE})")
+    double maxMegapixels;
+
     @Option(names = "--cache-dir", paramLabel = "DIR",
             description = "preprocessed-tensor cache folder (default: ~/.cache/vitshrink/tensors)")
     Path cacheDir;
@@ -76,7 +81,10 @@ public final class DataOptions {
         if (workers < 0) {
             throw new UserException("--workers must be 0 (one per core) or a positive count, not " + workers);
         }
-        LoaderOptions o = LoaderOptions.defaults().withBatchSize(batchSize);
+        if (!(maxMegapixels > 0) || maxMegapixels > 10_000) {
+            throw new UserException("--max-megapixels must be between 0 and 10000, not " + maxMegapixels);
+        }
+        LoaderOptions o = LoaderOptions.defaults().withBatchSize(batchSize).withMaxPixels((long) (maxMegapixels * 1e6));
         if (workers > 0) {
             o = o.withThreads(workers);
         }
