@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * then prints the commands to run each step by hand.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Write a tiny ViT and generated images, then inspect, evaluate and benchmark it "
+        description = "Write a tiny ViT and generated images, then inspect, evaluate, quantize (W8A8) and benchmark it "
                 + "(no network, no downloads).")
 public final class DemoCommand implements Callable<Integer> {
 
@@ -34,28 +34,39 @@ public final class DemoCommand implements Callable<Integer> {
         String model = ws.model().toString();
         String data = ws.images().toString();
         String preset = ws.recipe().toString();
-        section("1/3 inspect: what the model is and what it costs");
-        int rc = VitshrinkCli.run("inspect", model, "--image-size", Integer.toString(ws.config().imageSize()),
+        String size = Integer.toString(ws.config().imageSize());
+        Path quantized = out.resolve("tiny-vit-w8a8.onnx");
+        section("1/4 inspect: what the model is and what it costs");
+        int rc = VitshrinkCli.run("inspect", model, "--image-size", size,
                 "--json", out.resolve("inspect.json").toString());
         if (rc != 0) {
             return rc;
         }
-        section("2/3 eval: accuracy on " + ws.imageCount() + " generated images (labels = the float model's own predictions)");
+        section("2/4 eval: accuracy on " + ws.imageCount() + " generated images (labels = the float model's own predictions)");
         rc = VitshrinkCli.run("eval", "--model", model, "--data", data, "--preset", preset, "--no-cache", "--quiet",
                 "--reference", model, "--json", out.resolve("eval.json").toString());
         if (rc != 0) {
             return rc;
         }
-        section("3/3 bench: ONNX Runtime latency");
-        rc = VitshrinkCli.run("bench", "--model", model, "--batch", "1,8", "--runs", "20", "--image-size",
-                Integer.toString(ws.config().imageSize()), "--quiet", "--json", out.resolve("bench.json").toString());
+        section("3/4 quantize: W8A8 (int8 QDQ), calibrated on 32 other images, evaluated against the float model");
+        rc = VitshrinkCli.run("quantize", "--model", model, "--calib", ws.calibration().toString(), "--eval", data,
+                "--preset", preset, "--image-size", size, "--no-cache", "--quiet", "--out", quantized.toString(),
+                "--json", out.resolve("quantize.json").toString());
         if (rc != 0) {
             return rc;
         }
-        section("done: results in " + out + "/{inspect,eval,bench}.json; run the steps yourself with");
+        section("4/4 bench: ONNX Runtime latency of the W8A8 model against the float model, in one run");
+        rc = VitshrinkCli.run("bench", "--model", quantized.toString(), "--reference", model, "--batch", "1,8", "--runs", "20",
+                "--image-size", size, "--quiet", "--json", out.resolve("bench.json").toString());
+        if (rc != 0) {
+            return rc;
+        }
+        section("done: results in " + out + "/{inspect,eval,quantize,bench}.json; run the steps yourself with");
         System.out.println("  bin/vitshrink inspect " + model);
         System.out.println("  bin/vitshrink eval --model " + model + " --data " + data + " --preset " + preset);
-        System.out.println("  bin/vitshrink bench --model " + model + " --image-size " + ws.config().imageSize());
+        System.out.println("  bin/vitshrink quantize --model " + model + " --calib " + ws.calibration() + " --eval " + data
+                + " --preset " + preset + " --image-size " + size + " --out " + quantized);
+        System.out.println("  bin/vitshrink bench --model " + quantized + " --reference " + model + " --image-size " + size);
         return 0;
     }
 

@@ -15,12 +15,13 @@ import java.util.List;
  * recipe for their size.
  *
  * @param model the tiny ViT
- * @param images the image folder (flat, with labels.txt)
+ * @param images the evaluation image folder (flat, with labels.txt)
+ * @param calibration calibration images (another seed: disjoint from the evaluation images)
  * @param recipe the preprocessing recipe file
  * @param imageCount how many images were written
  * @param config the tiny ViT's configuration
  */
-public record DemoWorkspace(Path model, Path images, Path recipe, int imageCount, TinyVitConfig config) {
+public record DemoWorkspace(Path model, Path images, Path calibration, Path recipe, int imageCount, TinyVitConfig config) {
 
     /** Writes the workspace into {@code dir} (files are replaced atomically). */
     public static DemoWorkspace create(Path dir, int images, long seed) {
@@ -30,10 +31,12 @@ public record DemoWorkspace(Path model, Path images, Path recipe, int imageCount
         Path model = builder.writeTo(dir.resolve("tiny-vit.onnx"));
         Path imageDir = dir.resolve("images");
         List<LabeledImage> written = SyntheticImages.write(imageDir, config, seed, images, ImageLayout.FLAT_WITH_LABELS);
+        Path calibDir = dir.resolve("calibration");
+        SyntheticImages.write(calibDir, config, seed + 1000, 32, ImageLayout.FLAT_WITH_LABELS);
         Path recipe = dir.resolve("preset.yaml");
         // Images are already the model's size: resize and crop are identities; only normalization remains.
         AtomicFiles.writeString(recipe, "# preprocessing of the demo images (see README: preprocessing recipes)\n"
                 + "base: imagenet-deit\nname: tiny-demo\nresize: " + config.imageSize() + "\ncrop: " + config.imageSize() + "\n");
-        return new DemoWorkspace(model, imageDir, recipe, written.size(), config);
+        return new DemoWorkspace(model, imageDir, calibDir, recipe, written.size(), config);
     }
 }

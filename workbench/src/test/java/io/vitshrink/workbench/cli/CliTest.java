@@ -105,6 +105,8 @@ class CliTest {
         assertThat(out.resolve("inspect.json")).exists();
         assertThat(out.resolve("eval.json")).exists();
         assertThat(out.resolve("bench.json")).exists();
+        assertThat(out.resolve("quantize.json")).exists();
+        assertThat(out.resolve("tiny-vit-w8a8.onnx")).exists();
         assertThat(r.out()).contains("top-1       1.0000");
     }
 
