@@ -35,6 +35,10 @@ public final class StructuredFiles {
 
     /** Reads a {@code .json}, {@code .yaml} or {@code .yml} file (others: guessed from the first character). */
     public static JsonNode read(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UserException(file + " is " + (Files.isDirectory(file) ? "a folder" : "not a regular file")
+                    + "; give the path of a .json or .yaml file");
+        }
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -85,8 +89,11 @@ public final class StructuredFiles {
         if (v == null || v.isNull()) {
             return fallback;
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        if (!v.isIntegralNumber()) {
             throw new UserException(where + ": field '" + field + "' must be a whole number, got " + v);
+        }
+        if (!v.canConvertToInt()) {
+            throw new UserException(where + ": field '" + field + "' is out of range, got " + v);
         }
         return v.intValue();
     }

@@ -8,10 +8,18 @@ import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.quant.calibration.CalibrationInputs;
 import io.vitshrink.quant.calibration.Calibrator;
+import io.vitshrink.quant.calibration.FanOut;
+import io.vitshrink.quant.calibration.SampleCollector;
+import io.vitshrink.quant.nonuniform.ConsumerProduct;
+import io.vitshrink.quant.nonuniform.NonUniformQuantization;
+import io.vitshrink.quant.nonuniform.NonUniformQuantizer;
+import io.vitshrink.quant.nonuniform.NonUniformRewriter;
+import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.observers.ActivationObserver;
 import io.vitshrink.quant.observers.ChannelStats;
 import io.vitshrink.quant.observers.ChannelStatsObserver;
 import io.vitshrink.quant.observers.ObserverKind;
+import io.vitshrink.quant.observers.TensorObserver;
 import io.vitshrink.quant.observers.WeightRangeMethod;
 import io.vitshrink.quant.observers.WeightRanges;
 import io.vitshrink.quant.plan.QuantPlan;
@@ -30,10 +38,14 @@ import io.vitshrink.quant.rewrite.SimulatedRewriter;
 import io.vitshrink.quant.scheme.QuantScheme;
 import io.vitshrink.quant.scheme.QuantTarget;
 import io.vitshrink.quant.scheme.TargetSelector;
+import io.vitshrink.onnx.shape.ShapeProbe;
+import io.vitshrink.onnx.shape.ValueShapes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -71,9 +83,12 @@ public final class PtqPipeline {
      * @param format {@code qdq} (deployable) or {@code simulated} (any bit width)
      * @param matMulNBits export ≤4-bit MatMul weights as {@code com.microsoft:MatMulNBits} (qdq only)
      * @param imageSize spatial size for models whose input size is symbolic
+     * @param softmaxQuantizer quantizer of the post-Softmax input of attn·V
+     * @param geluQuantizer quantizer of the post-GELU input of fc2
      */
     public record Settings(QuantScheme scheme, ObserverKind observer, WeightRangeMethod weightRange, Reparam reparam,
-            String format, boolean matMulNBits, int imageSize) {
+            String format, boolean matMulNBits, int imageSize, QuantizerChoice softmaxQuantizer,
+            QuantizerChoice geluQuantizer) {
 
         public Settings {
             if (!format.equals("qdq") && !format.equals("simulated")) {
@@ -82,8 +97,22 @@ public final class PtqPipeline {
             if (matMulNBits && !format.equals("qdq")) {
                 throw new UserException("MatMulNBits export needs --format qdq");
             }
+            if (format.equals("qdq") && (softmaxQuantizer != QuantizerChoice.UNIFORM || geluQuantizer != QuantizerChoice.UNIFORM)) {
+                throw new UserException("non-uniform quantizers (log2, logsqrt2, adalog, twin, auto) have no runtime kernels: "
+                        + "use --format simulated");
+            }
+        }
+
+        /** Uniform quantizers everywhere (the deployable setting). */
+        public Settings(QuantScheme scheme, ObserverKind observer, WeightRangeMethod weightRange, Reparam reparam,
+                String format, boolean matMulNBits, int imageSize) {
+            this(scheme, observer, weightRange, reparam, format, matMulNBits, imageSize, QuantizerChoice.UNIFORM,
+                    QuantizerChoice.UNIFORM);
         }
     }
+
+    /** Images whose raw activations the non-uniform searches look at. */
+    static final int SEARCH_IMAGES = 8;
 
     /** What a run produced. */
     public record Result(QuantPlan plan, Model quantized, List<String> notes, int calibrationImages,
@@ -159,13 +188,34 @@ public final class PtqPipeline {
                 observers.put(t.tensor(), settings.observer().create(t.tensor()));
             }
         }
+        // power-law activations to search non-uniform quantizers for, with the other operand of their product
+        List<PowerLawTarget> powerLaw = PowerLawTarget.find(analyzed.structure(), observers.keySet(), settings);
+        Map<String, SampleCollector> samples = new LinkedHashMap<>();
+        for (PowerLawTarget p : powerLaw) {
+            samples.computeIfAbsent(p.tensor(), n -> new SampleCollector(n, SEARCH_IMAGES));
+            if (p.otherOperand() != null) {
+                samples.computeIfAbsent(p.otherOperand(), n -> new SampleCollector(n, SEARCH_IMAGES));
+            }
+        }
+        Map<String, TensorObserver> feeds = new LinkedHashMap<>(observers);
+        samples.forEach((name, collector) -> feeds.merge(name, collector, (a, b) -> new FanOut(List.of(a, b))));
         int images = 0;
         double calibSeconds = 0;
-        if (!observers.isEmpty()) {
+        if (!feeds.isEmpty()) {
             listener.passStarted("calibration (" + observers.size() + " activations, " + settings.observer().key() + ")", passes);
-            Calibrator.PassStats ps = calibrator.run(working, observers, calibration, progress);
+            Calibrator.PassStats ps = calibrator.run(working, feeds, calibration, progress);
             images = ps.images();
             calibSeconds = ps.seconds();
+        }
+        Map<String, NonUniformQuantizer> searched = new LinkedHashMap<>();
+        for (PowerLawTarget p : powerLaw) {
+            SampleCollector a = samples.get(p.tensor());
+            int bits = selection.targets().stream().filter(t -> t.tensor().equals(p.tensor())).findFirst().orElseThrow().spec().bits();
+            ConsumerProduct product = p.otherOperand() != null
+                    ? ConsumerProduct.of(a.data(), a.shape(), samples.get(p.otherOperand()).data(), samples.get(p.otherOperand()).shape())
+                    : ConsumerProduct.ofLinear(a.data(), a.shape(), working.graph().initializer(p.weight()).orElseThrow().toFloats(),
+                            working.graph().initializer(p.weight()).orElseThrow().dims(), p.weightOutIn());
+            searched.put(p.tensor(), p.choice().choose(product, bits));
         }
 
         // 3. parameters
@@ -175,6 +225,8 @@ public final class PtqPipeline {
                 Tensor w = working.graph().initializer(t.tensor()).orElseThrow();
                 tensors.add(new TensorQuantization(t.tensor(), TensorRole.WEIGHT, t.consumers(),
                         WeightRanges.search(settings.weightRange(), w.toFloats(), w.dims(), t.channelAxis(), t.spec())));
+            } else if (searched.containsKey(t.tensor())) {
+                tensors.add(TensorQuantization.nonUniform(t.tensor(), t.consumers(), searched.get(t.tensor())));
             } else {
                 tensors.add(new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(),
                         observers.get(t.tensor()).params(t.spec())));
@@ -190,6 +242,8 @@ public final class PtqPipeline {
         recorded.put("observer", settings.observer().key());
         recorded.put("weight_range", settings.weightRange().key());
         recorded.put("reparam", settings.reparam().key());
+        recorded.put("softmax_quantizer", settings.softmaxQuantizer().key());
+        recorded.put("gelu_quantizer", settings.geluQuantizer().key());
         recorded.put("calib_images", images);
         QuantPlan plan = new QuantPlan(settings.format(), sourceName, sourceSha256, toolVersion, recorded, reparams, tensors);
         Model quantized = apply(model, plan, settings.matMulNBits(), settings.imageSize());
@@ -202,6 +256,14 @@ public final class PtqPipeline {
         if (!plan.reparameterizations().isEmpty()) {
             working = Reparameterizations.apply(model, AnalyzedModel.of(model, imageSize).structure(), plan.reparameterizations());
         }
+        checkActivationChannels(working, plan, imageSize);
+        List<TensorQuantization> uniform = plan.tensors().stream().filter(TensorQuantization::isUniform).toList();
+        List<NonUniformQuantization> other = plan.tensors().stream().filter(t -> !t.isUniform())
+                .map(t -> new NonUniformQuantization(t.tensor(), t.consumers(), t.nonUniform())).toList();
+        if (!other.isEmpty() && plan.format().equals("qdq")) {
+            throw new UserException("the plan has non-uniform quantizers (" + other.get(0).quantizer().kind()
+                    + " on '" + other.get(0).tensor() + "'), which only the simulated format can express");
+        }
         QuantRewriter rewriter = plan.format().equals("qdq") ? QdqRewriter.defaults().withMatMulNBits(matMulNBits)
                 : SimulatedRewriter.defaults();
         Map<String, String> meta = new LinkedHashMap<>();
@@ -209,6 +271,41 @@ public final class PtqPipeline {
         meta.put("vitshrink.source_model", plan.sourceModel());
         meta.put("vitshrink.source_sha256", plan.sourceSha256());
         plan.settings().forEach((k, v) -> meta.put("vitshrink.settings." + k, String.valueOf(v)));
-        return rewriter.rewrite(working, plan.tensors(), meta);
+        Model rewritten = rewriter.rewrite(working, uniform, meta);
+        return other.isEmpty() ? rewritten : NonUniformRewriter.rewrite(rewritten, other);
+    }
+
+    /**
+     * A per-channel activation quantizer must have one scale per channel of the value it reads; unlike a
+     * weight's, an activation's shape is only known by running the model, so it is measured here (only
+     * when the plan has such an entry: the pipeline itself quantizes activations per tensor).
+     */
+    private static void checkActivationChannels(Model model, QuantPlan plan, int imageSize) {
+        List<TensorQuantization> perChannel = plan.tensors().stream()
+                .filter(t -> t.role() == TensorRole.ACTIVATION && t.isUniform() && t.params().count() > 1).toList();
+        if (perChannel.isEmpty()) {
+            return;
+        }
+        Set<String> values = model.graph().valueNames();
+        if (!perChannel.stream().allMatch(t -> values.contains(t.tensor()))) {
+            return; // the rewriter names the missing tensor
+        }
+        ValueShapes shapes = new ShapeProbe(imageSize).probe(model);
+        for (TensorQuantization t : perChannel) {
+            long[] dims = shapes.of(t.tensor()).orElse(null);
+            if (dims == null) {
+                continue;
+            }
+            int axis = t.params().axis() < 0 ? t.params().axis() + dims.length : t.params().axis();
+            if (axis < 0 || axis >= dims.length) {
+                throw new UserException("activation '" + t.tensor() + "' of shape " + Arrays.toString(dims)
+                        + " has no channel axis " + t.params().axis() + "; was the plan made for another model?");
+            }
+            if (dims[axis] != t.params().count()) {
+                throw new UserException("activation '" + t.tensor() + "' of shape " + Arrays.toString(dims) + " has "
+                        + dims[axis] + " channels on axis " + axis + ", but the plan has " + t.params().count()
+                        + " scales for it; was the plan made for another model?");
+            }
+        }
     }
 }

@@ -185,4 +185,45 @@ class PtqPipelineTest {
                 synthetic(b, 1, 2), s)).isInstanceOf(UserException.class)
                 .hasMessageContaining("activation 'logged' contains NaN/Inf");
     }
+
+    @ParameterizedTest(name = "{0} softmax {1} gelu {2}")
+    @CsvSource({
+        "TIMM, adalog, twin",
+        "HUGGING_FACE, auto, auto",
+        "TORCHVISION, logsqrt2, adalog",
+    })
+    void nonUniformQuantizersForPowerLawActivationsReplayFromThePlan(ExportStyle style, String softmax, String gelu) {
+        TinyVitBuilder b = TinyVitBuilder.deitLike().style(style).depth(2).width(64).heads(4).seed(12);
+        Model model = b.build();
+        PtqPipeline.Settings settings = new PtqPipeline.Settings(SchemePresets.get("vit-all", 8, 4), ObserverKind.PERCENTILE,
+                WeightRangeMethod.MSE, PtqPipeline.Reparam.REPQ, "simulated", false, 32,
+                io.vitshrink.quant.nonuniform.QuantizerChoice.parse(softmax),
+                io.vitshrink.quant.nonuniform.QuantizerChoice.parse(gelu));
+        PtqPipeline.Result r = new PtqPipeline(RunnerOptions.defaults(), SILENT).run(model, "tiny.onnx", "", "test",
+                synthetic(b, 3, 2), settings);
+        long nonUniform = r.plan().tensors().stream().filter(t -> !t.isUniform()).count();
+        // one post-Softmax and one post-GELU tensor per block (auto may keep uniform where it wins)
+        assertThat(nonUniform).isBetween(softmax.equals("auto") ? 0L : 2L, 4L);
+        if (!softmax.equals("auto")) {
+            String expected = softmax.equals("logsqrt2") ? "log_sqrt2" : softmax;
+            assertThat(r.plan().tensors()).filteredOn(t -> t.consumers().stream().anyMatch(c -> c.contains("MatMul_1")
+                    || c.contains("context") || c.contains("attention/MatMul_1") || c.contains("bmm")))
+                    .isNotEmpty();
+            assertThat(r.plan().tensors()).anyMatch(t -> t.kind().equals(expected));
+        }
+        Path planFile = dir.resolve("plan-nu.json");
+        PlanJson.write(r.plan(), planFile);
+        Model rebuilt = PtqPipeline.apply(model, PlanJson.read(planFile), false, 32);
+        assertThat(java.util.Arrays.equals(ModelIO.toBytes(rebuilt), ModelIO.toBytes(r.quantized())))
+                .as("the model rebuilt from the written plan is byte-identical").isTrue();
+        assertThat(agreement(model, r.quantized(), b)).isGreaterThan(0.3f);
+    }
+
+    @org.junit.jupiter.api.Test
+    void nonUniformQuantizersNeedTheSimulatedFormat() {
+        assertThatThrownBy(() -> new PtqPipeline.Settings(SchemePresets.get("vit-all", 8, 8), ObserverKind.PERCENTILE,
+                WeightRangeMethod.MSE, PtqPipeline.Reparam.NONE, "qdq", false, 32,
+                io.vitshrink.quant.nonuniform.QuantizerChoice.ADALOG, io.vitshrink.quant.nonuniform.QuantizerChoice.UNIFORM))
+                .isInstanceOf(UserException.class).hasMessageContaining("--format simulated");
+    }
 }

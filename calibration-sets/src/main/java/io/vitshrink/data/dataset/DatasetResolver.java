@@ -31,7 +31,7 @@ public final class DatasetResolver {
         if (data.startsWith(SharedData.PREFIX)) {
             refuseOptions(hasOptions, data);
             DatasetManifest m = SharedData.manifest(data.substring(SharedData.PREFIX.length()).trim());
-            return new ResolvedDataset(m.open(), m.preprocessing(), data);
+            return new ResolvedDataset(open(m, data), m.preprocessing(), data);
         }
         Path path = Path.of(data);
         if (!Files.exists(path)) {
@@ -44,9 +44,30 @@ public final class DatasetResolver {
         if (lower.endsWith(".json") || lower.endsWith(".yaml") || lower.endsWith(".yml")) {
             refuseOptions(hasOptions, data);
             DatasetManifest m = ManifestReader.read(path);
-            return new ResolvedDataset(m.open(), m.preprocessing(), data);
+            return new ResolvedDataset(open(m, data), m.preprocessing(), data);
         }
         throw new UserException(data + " is neither a folder nor a dataset manifest (.json, .yaml, .yml)");
+    }
+
+    /** Opens a manifest's dataset; a path that leads nowhere is reported with the manifest and the field naming it. */
+    private static ImageDataset open(DatasetManifest m, String where) {
+        requirePath(where, "folder", m.folder(), true);
+        requirePath(where, "labels", m.labels(), false);
+        requirePath(where, "synsets", m.synsets(), false);
+        return m.open();
+    }
+
+    private static void requirePath(String where, String field, Path path, boolean folder) {
+        if (path == null) {
+            return;
+        }
+        if (!Files.exists(path)) {
+            throw new UserException(where + ": field '" + field + "': " + path + " does not exist");
+        }
+        if (folder != Files.isDirectory(path)) {
+            throw new UserException(where + ": field '" + field + "': " + path + " is "
+                    + (folder ? "not a folder" : "a folder, not a file"));
+        }
     }
 
     private static void refuseOptions(boolean hasOptions, String data) {

@@ -35,6 +35,10 @@ public final class LabelMap {
 
     /** Reads a synset file; blank lines and {@code #} comments are skipped, duplicate ids are an error. */
     public static LabelMap read(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new UserException("synset file " + file + " is " + (Files.isDirectory(file) ? "a folder"
+                    : "not a regular file") + "; give a text file of '<wnid> <names>' lines");
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

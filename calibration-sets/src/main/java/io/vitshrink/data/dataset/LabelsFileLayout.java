@@ -23,6 +23,10 @@ final class LabelsFileLayout {
      * @param synsets the model's classes, bounding the indices; null to accept any index from 0
      */
     static ImageDataset read(Path folder, Path labelsFile, LabelMap synsets, String name) {
+        if (Files.exists(labelsFile) && !Files.isRegularFile(labelsFile)) {
+            throw new UserException("labels file " + labelsFile + " is " + (Files.isDirectory(labelsFile) ? "a folder"
+                    : "not a regular file") + "; give a text file of '<file> <class index>' lines");
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(labelsFile, StandardCharsets.UTF_8);

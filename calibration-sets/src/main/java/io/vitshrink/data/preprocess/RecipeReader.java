@@ -47,28 +47,39 @@ public final class RecipeReader {
      */
     public static PreprocessRecipe fromNode(JsonNode node, String where) {
         if (node.isTextual()) {
-            return RecipePresets.get(node.textValue());
+            return named(where, null, () -> RecipePresets.get(node.textValue()));
         }
         StructuredFiles.requireKeys(node, FIELDS, where);
         String baseName = StructuredFiles.textField(node, "base", null, where);
-        PreprocessRecipe base = baseName == null ? null : RecipePresets.get(baseName);
+        PreprocessRecipe base = baseName == null ? null : named(where, "base", () -> RecipePresets.get(baseName));
         String name = StructuredFiles.textField(node, "name", base == null ? null : base.name(), where);
-        int crop = StructuredFiles.intField(node, "crop", base == null ? -1 : base.crop(), where);
-        if (crop == -1) {
+        if (base == null && !node.hasNonNull("crop")) {
             throw new UserException(where + ": field 'crop' is missing");
         }
+        int crop = StructuredFiles.intField(node, "crop", base == null ? 0 : base.crop(), where);
         int resize = resize(node, crop, base, where);
-        Interpolation interpolation = Interpolation.parse(StructuredFiles.textField(node, "interpolation",
-                base == null ? "bicubic" : base.interpolation().key(), where));
+        String interpolationText = StructuredFiles.textField(node, "interpolation",
+                base == null ? "bicubic" : base.interpolation().key(), where);
+        Interpolation interpolation = named(where, "interpolation", () -> Interpolation.parse(interpolationText));
         boolean antialias = StructuredFiles.booleanField(node, "antialias", base == null || base.antialias(), where);
         float[] mean = triple(node, "mean", base == null ? null : base.mean(), where);
         float[] std = triple(node, "std", base == null ? null : base.std(), where);
-        ChannelOrder order = ChannelOrder.parse(StructuredFiles.textField(node, "channel_order",
-                base == null ? "RGB" : base.channelOrder().name(), where));
+        String orderText = StructuredFiles.textField(node, "channel_order",
+                base == null ? "RGB" : base.channelOrder().name(), where);
+        ChannelOrder order = named(where, "channel_order", () -> ChannelOrder.parse(orderText));
         try {
             return new PreprocessRecipe(name, resize, interpolation, antialias, crop, mean, std, order);
         } catch (UserException e) {
             throw new UserException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code parse}, prefixing a {@link UserException} with the source and the field it came from. */
+    private static <T> T named(String where, String field, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (UserException e) {
+            throw new UserException(where + (field == null ? "" : ": field '" + field + "'") + ": " + e.getMessage(), e);
         }
     }
 
@@ -85,11 +96,10 @@ public final class RecipeReader {
             }
             return (int) Math.floor(crop / fraction); // timm: scale_size = math.floor(img_size / crop_pct)
         }
-        int resize = StructuredFiles.intField(node, "resize", base == null ? -1 : base.resize(), where);
-        if (resize == -1) {
+        if (base == null && !hasResize) {
             throw new UserException(where + ": field 'resize' (or 'crop_fraction') is missing");
         }
-        return resize;
+        return StructuredFiles.intField(node, "resize", base == null ? 0 : base.resize(), where);
     }
 
     private static float[] triple(JsonNode node, String field, float[] fallback, String where) {

@@ -82,7 +82,7 @@ class RecipeTest {
         assertThatThrownBy(() -> RecipeReader.parse("base: imagenet-deit\nresize: big", "r.yaml"))
                 .hasMessage("r.yaml: field 'resize' must be a whole number, got \"big\"");
         assertThatThrownBy(() -> RecipeReader.parse("base: imagenet-deit\ninterpolation: lanczos", "r.yaml"))
-                .hasMessage("unknown interpolation 'lanczos': use bicubic or bilinear");
+                .hasMessage("r.yaml: field 'interpolation': unknown interpolation 'lanczos': use bicubic or bilinear");
         assertThatThrownBy(() -> RecipeReader.parse("crop: 224\nmean: [0.5, 0.5, 0.5]\nstd: [0.5, 0.5, 0.5]", "r.yaml"))
                 .hasMessage("r.yaml: field 'resize' (or 'crop_fraction') is missing");
         assertThatThrownBy(() -> RecipeReader.parse("base: imagenet-deit\nresize: 256\ncrop_fraction: 0.9", "r.yaml"))

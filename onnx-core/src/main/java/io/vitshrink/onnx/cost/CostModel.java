@@ -141,12 +141,20 @@ public final class CostModel {
     }
 
     private static boolean isConstantLike(Graph g, String value) {
-        if (g.constant(value).isPresent()) {
-            return true;
+        // A loop, not recursion: a file may chain any number of these nodes (the graph is acyclic; the cap
+        // guards edited graphs).
+        String v = value;
+        for (int steps = 0; steps <= g.nodes().size(); steps++) {
+            if (g.constant(v).isPresent()) {
+                return true;
+            }
+            Node p = g.producer(v).orElse(null);
+            // weights behind a Transpose or a DequantizeLinear are still weights
+            if (p == null || !(p.is("Transpose") || p.is("DequantizeLinear") || p.is("Cast") || p.is("Reshape"))) {
+                return false;
+            }
+            v = p.input(0);
         }
-        Node p = g.producer(value).orElse(null);
-        // weights behind a Transpose or a DequantizeLinear are still weights
-        return p != null && (p.is("Transpose") || p.is("DequantizeLinear") || p.is("Cast") || p.is("Reshape"))
-                && isConstantLike(g, p.input(0));
+        return false;
     }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -73,7 +74,13 @@ final class ExternalData {
     }
 
     private Path resolveInside(String location, String name) {
-        Path candidate = Path.of(location);
+        Path candidate;
+        try {
+            candidate = Path.of(location);
+        } catch (InvalidPathException e) {
+            throw new UserException(source + ": tensor '" + name + "' has an external data location '" + location
+                    + "' that is not a valid file name (" + e.getReason() + ")", e);
+        }
         if (candidate.isAbsolute()) {
             throw new UserException(source + ": tensor '" + name + "' points to external data at absolute path '"
                     + location + "'; only files inside the model's folder are read");

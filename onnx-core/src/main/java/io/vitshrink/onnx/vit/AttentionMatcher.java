@@ -3,6 +3,9 @@ package io.vitshrink.onnx.vit;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Node;
 import io.vitshrink.onnx.shape.ValueShapes;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -82,9 +85,26 @@ final class AttentionMatcher {
 
     /** Depth-first search up from the Softmax input for the product of two activations. */
     private ScorePath findScores(String value, int depth) {
-        if (depth > 10) {
+        return findScores(value, depth, new HashMap<>());
+    }
+
+    /**
+     * {@code failedAt} remembers the shallowest depth at which a value was searched in vain: searching it
+     * again as deep or deeper cannot succeed, and without it a graph of wide nodes (one value read many
+     * times at every level) makes the search exponential.
+     */
+    private ScorePath findScores(String value, int depth, Map<String, Integer> failedAt) {
+        if (depth > 10 || failedAt.getOrDefault(value, Integer.MAX_VALUE) <= depth) {
             return null;
         }
+        ScorePath found = searchScores(value, depth, failedAt);
+        if (found == null) {
+            failedAt.merge(value, depth, Math::min);
+        }
+        return found;
+    }
+
+    private ScorePath searchScores(String value, int depth, Map<String, Integer> failedAt) {
         Node p = graph.producer(value).orElse(null);
         if (p == null) {
             return null;
@@ -97,12 +117,12 @@ final class AttentionMatcher {
             return null;
         }
         if (walks.isConstantScale(p)) {
-            ScorePath up = findScores(walks.variableOperand(p), depth + 1);
+            ScorePath up = findScores(walks.variableOperand(p), depth + 1, failedAt);
             return up == null ? null : new ScorePath(up.matmul, up.scale != null ? up.scale : p, up.bias);
         }
         if ((p.is("Add") || p.is("Sub")) && walks.variableOperand(p) != null) {
             // a constant added to the scores: a fixed mask or a folded position bias
-            ScorePath up = findScores(walks.variableOperand(p), depth + 1);
+            ScorePath up = findScores(walks.variableOperand(p), depth + 1, failedAt);
             return up == null ? null : new ScorePath(up.matmul, up.scale, true);
         }
         int first = p.is("Where") ? 1 : 0;
@@ -111,7 +131,7 @@ final class AttentionMatcher {
             if (in.isEmpty() || walks.isConstant(in)) {
                 continue;
             }
-            ScorePath up = findScores(in, depth + 1);
+            ScorePath up = findScores(in, depth + 1, failedAt);
             if (up != null) {
                 boolean biasAdded = up.bias || p.is("Add") && p.inputs().size() == 2;
                 return new ScorePath(up.matmul, up.scale, biasAdded);
@@ -121,12 +141,20 @@ final class AttentionMatcher {
     }
 
     private Node findContext(String probs) {
+        return findContext(probs, 0, new HashSet<>());
+    }
+
+    /** Depth-first down the probabilities' pass-through ops; bounded like the other walks, each value once. */
+    private Node findContext(String probs, int depth, Set<String> seen) {
+        if (depth > 40 || !seen.add(probs)) {
+            return null;
+        }
         for (Node c : graph.consumers(probs)) {
             if (c.is("MatMul") && c.input(0).equals(probs)) {
                 return c;
             }
-            if (PROBS_PATH.contains(c.opType())) {
-                Node deeper = findContext(c.output(0));
+            if (PROBS_PATH.contains(c.opType()) && !c.outputs().isEmpty()) {
+                Node deeper = findContext(c.output(0), depth + 1, seen);
                 if (deeper != null) {
                     return deeper;
                 }

@@ -3,9 +3,12 @@ package io.vitshrink.onnx.vit;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Node;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +25,8 @@ final class GraphWalks {
     private static final int MAX_STEPS = 40;
 
     private final Graph graph;
+    /** Answers of {@link #isConstant}; the graph does not change while a recognizer walks it. */
+    private final Map<String, Boolean> constants = new HashMap<>();
 
     GraphWalks(Graph graph) {
         this.graph = graph;
@@ -32,16 +37,39 @@ final class GraphWalks {
     }
 
     boolean isConstant(String value) {
-        if (value.isEmpty()) {
-            return true;
+        Boolean known = constants.get(value);
+        if (known != null) {
+            return known;
         }
-        if (graph.constant(value).isPresent()) {
-            return true;
+        // A loop, not recursion: a file may chain any number of Identity/Cast nodes. Every value on the
+        // chain gets the answer of its end, so that asking along the chain stays linear. The graph is
+        // acyclic (the loader checks); the step cap keeps an edited graph with a cycle from spinning.
+        List<String> chain = new ArrayList<>();
+        String v = value;
+        boolean constant = false;
+        for (int steps = 0; steps <= graph.nodes().size(); steps++) {
+            known = constants.get(v);
+            if (known != null) {
+                constant = known;
+                break;
+            }
+            chain.add(v);
+            if (v.isEmpty() || graph.constant(v).isPresent()) {
+                constant = true;
+                break;
+            }
+            // Values computed from constants only count too: an unfolded Identity/Cast, and quantized
+            // weights (DequantizeLinear of an integer initializer).
+            Node p = graph.producer(v).orElse(null);
+            if (p == null || !(p.is("Identity") || p.is("Cast") || p.is("DequantizeLinear"))) {
+                break;
+            }
+            v = p.input(0);
         }
-        // Values computed from constants only count too: an unfolded Identity/Cast, and quantized
-        // weights (DequantizeLinear of an integer initializer).
-        Node p = graph.producer(value).orElse(null);
-        return p != null && (p.is("Identity") || p.is("Cast") || p.is("DequantizeLinear")) && isConstant(p.input(0));
+        for (String c : chain) {
+            constants.put(c, constant);
+        }
+        return constant;
     }
 
     /** The non-constant operand of a binary op with exactly one constant operand, or null. */

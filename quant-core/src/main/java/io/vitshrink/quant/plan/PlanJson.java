@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.io.AtomicFiles;
+import io.vitshrink.quant.nonuniform.NonUniformQuantizer;
 import io.vitshrink.quant.quantizers.Granularity;
 import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.quantizers.UniformSpec;
@@ -33,10 +34,14 @@ public final class PlanJson {
     // (going through double first could round twice).
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** Like {@link #MAPPER}, and a key given twice is an error rather than the last one silently winning. */
+    private static final ObjectMapper READER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> TOP_KEYS = Set.of("plan_version", "format", "source_model", "source_sha256",
             "tool_version", "settings", "reparameterizations", "tensors");
     private static final Set<String> TENSOR_KEYS = Set.of("tensor", "role", "consumers", "quantizer", "bits", "signed",
-            "symmetric", "granularity", "group_size", "axis", "scale", "zero_point");
+            "symmetric", "granularity", "group_size", "axis", "scale", "zero_point", "parameters");
 
     private PlanJson() {
     }
@@ -67,15 +72,19 @@ public final class PlanJson {
         }
         ArrayNode tensors = root.putArray("tensors");
         for (TensorQuantization t : plan.tensors()) {
-            UniformParams p = t.params();
-            UniformSpec s = p.spec();
             ObjectNode o = tensors.addObject();
             o.put("tensor", t.tensor());
             o.put("role", t.role().key());
             ArrayNode cons = o.putArray("consumers");
             t.consumers().forEach(cons::add);
-            o.put("quantizer", "uniform");
-            o.put("bits", s.bits());
+            o.put("quantizer", t.kind());
+            o.put("bits", t.bits());
+            if (!t.isUniform()) {
+                o.set("parameters", MAPPER.valueToTree(new java.util.TreeMap<>(t.nonUniform().parameters())));
+                continue;
+            }
+            UniformParams p = t.params();
+            UniformSpec s = p.spec();
             o.put("signed", s.signed());
             o.put("symmetric", s.symmetric());
             o.put("granularity", s.granularity().key());
@@ -103,9 +112,16 @@ public final class PlanJson {
 
     public static QuantPlan read(Path file) {
         String where = "plan '" + file + "'";
+        if (!Files.exists(file)) {
+            throw new UserException(where + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(where + " is " + (Files.isDirectory(file) ? "a folder" : "not a regular file")
+                    + "; give the path of a plan .json file");
+        }
         JsonNode root;
         try {
-            root = MAPPER.readTree(Files.readString(file));
+            root = READER.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new UserException("cannot read " + where + ": " + firstLine(e.getMessage()), e);
         }
@@ -122,8 +138,13 @@ public final class PlanJson {
         if (!format.equals("qdq") && !format.equals("simulated")) {
             throw new UserException(where + ": 'format' must be qdq or simulated, not '" + format + "'");
         }
-        Map<String, Object> settings = root.has("settings")
-                ? MAPPER.convertValue(root.get("settings"), new TypeReference<LinkedHashMap<String, Object>>() { })
+        JsonNode settingsNode = root.get("settings");
+        if (settingsNode != null && !settingsNode.isNull() && !settingsNode.isObject()) {
+            throw new UserException(where + ": 'settings' must be an object of name: value pairs, not "
+                    + settingsNode.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        Map<String, Object> settings = settingsNode != null && settingsNode.isObject()
+                ? MAPPER.convertValue(settingsNode, new TypeReference<LinkedHashMap<String, Object>>() { })
                 : Map.of();
         List<Reparameterization> reparams = new ArrayList<>();
         if (root.has("reparameterizations")) {
@@ -159,46 +180,83 @@ public final class PlanJson {
         };
         String kind = t.path("quantizer").asText("uniform");
         if (!kind.equals("uniform")) {
-            throw new UserException(where + ": quantizer '" + kind + "' is not known to this vitshrink");
+            if (role != TensorRole.ACTIVATION) {
+                throw new UserException(where + ": quantizer '" + kind + "' is for activations, but '" + name + "' is a weight");
+            }
+            JsonNode params = t.get("parameters");
+            if (params == null || !params.isObject()) {
+                throw new UserException(where + ": quantizer '" + kind + "' needs a 'parameters' object");
+            }
+            List<String> cons = new ArrayList<>();
+            for (JsonNode c : array(t, "consumers", where)) {
+                cons.add(c.asText());
+            }
+            Map<String, Object> values = MAPPER.convertValue(params, new TypeReference<LinkedHashMap<String, Object>>() { });
+            try {
+                return TensorQuantization.nonUniform(name, cons, NonUniformQuantizer.fromParameters(kind, values));
+            } catch (UserException e) {
+                throw new UserException(where + " ('" + name + "'): " + e.getMessage(), e);
+            }
         }
-        List<String> consumers = new ArrayList<>();
-        for (JsonNode c : array(t, "consumers", where)) {
-            consumers.add(c.asText());
+        List<String> consumers = strings(t, "consumers", where);
+        String at = where + " ('" + name + "')";
+        int bits = integer(t, "bits", at);
+        boolean signed = bool(t, "signed", at);
+        boolean symmetric = bool(t, "symmetric", at);
+        String granularity = text(t, "granularity", at);
+        int groupSize = optionalInteger(t, "group_size", 0, at);
+        int axis = optionalInteger(t, "axis", -1, at);
+        float[] scale = floats(array(t, "scale", at), "scale", at);
+        JsonNode zp = array(t, "zero_point", at);
+        int[] zero = new int[zp.size()];
+        for (int k = 0; k < zero.length; k++) {
+            JsonNode z = zp.get(k);
+            if (!z.isIntegralNumber() || !z.canConvertToInt()) {
+                throw new UserException(at + ": 'zero_point' holds " + z + ", not a whole number");
+            }
+            zero[k] = z.intValue();
         }
         try {
-            UniformSpec spec = new UniformSpec(integer(t, "bits", where), bool(t, "signed", where), bool(t, "symmetric", where),
-                    Granularity.parse(text(t, "granularity", where)), t.path("group_size").asInt(0));
-            JsonNode sc = array(t, "scale", where);
-            JsonNode zp = array(t, "zero_point", where);
-            float[] scale = floats(sc);
-            int[] zero = new int[zp.size()];
-            for (int k = 0; k < zero.length; k++) {
-                zero[k] = zp.get(k).asInt();
-            }
-            return new TensorQuantization(name, role, consumers, new UniformParams(spec, scale, zero, t.path("axis").asInt(-1)));
-        } catch (IllegalArgumentException e) {
-            throw new UserException(where + " ('" + name + "'): " + e.getMessage());
+            UniformSpec spec = new UniformSpec(bits, signed, symmetric, Granularity.parse(granularity), groupSize);
+            return new TensorQuantization(name, role, consumers, new UniformParams(spec, scale, zero, axis));
+        } catch (IllegalArgumentException | UserException e) {
+            throw new UserException(at + ": " + e.getMessage());
         }
     }
 
     private static Reparameterization reparameterization(JsonNode n, String where) {
-        checkKeys(n, Set.of("kind", "norm", "linears", "scale", "shift"), where);
-        List<String> linears = new ArrayList<>();
-        for (JsonNode l : array(n, "linears", where)) {
-            linears.add(l.asText());
+        if (!n.isObject()) {
+            throw new UserException(where + " is not an object");
         }
+        checkKeys(n, Set.of("kind", "norm", "linears", "scale", "shift"), where);
+        List<String> linears = strings(n, "linears", where);
         try {
             return new Reparameterization(text(n, "kind", where), text(n, "norm", where), linears,
-                    floats(array(n, "scale", where)), floats(array(n, "shift", where)));
+                    floats(array(n, "scale", where), "scale", where), floats(array(n, "shift", where), "shift", where));
         } catch (IllegalArgumentException e) {
             throw new UserException(where + ": " + e.getMessage());
         }
     }
 
-    private static float[] floats(JsonNode array) {
+    private static float[] floats(JsonNode array, String key, String where) {
         float[] out = new float[array.size()];
         for (int k = 0; k < out.length; k++) {
-            out[k] = Float.parseFloat(array.get(k).decimalValue().toString());
+            JsonNode v = array.get(k);
+            if (!v.isNumber()) {
+                throw new UserException(where + ": '" + key + "' holds " + v + ", not a number");
+            }
+            out[k] = Float.parseFloat(v.decimalValue().toString());
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode n, String key, String where) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : array(n, key, where)) {
+            if (!v.isTextual()) {
+                throw new UserException(where + ": '" + key + "' holds " + v + ", not a node name (text)");
+            }
+            out.add(v.textValue());
         }
         return out;
     }
@@ -222,10 +280,21 @@ public final class PlanJson {
 
     private static int integer(JsonNode n, String key, String where) {
         JsonNode v = n.get(key);
-        if (v == null || !v.isIntegralNumber()) {
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToInt()) {
             throw new UserException(where + ": '" + key + "' is missing or not a whole number");
         }
-        return v.asInt();
+        return v.intValue();
+    }
+
+    private static int optionalInteger(JsonNode n, String key, int dflt, String where) {
+        JsonNode v = n.get(key);
+        if (v == null || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new UserException(where + ": '" + key + "' must be a whole number, not " + v);
+        }
+        return v.intValue();
     }
 
     private static boolean bool(JsonNode n, String key, String where) {

@@ -83,16 +83,16 @@ public final class Reparameterizations {
             throw new UserException("'" + ln.output() + "' is read by the Linears " + readers.linears()
                     + " but the reparameterization names " + r.linears() + "; was it made for another model?");
         }
-        NormAffine affine = NormAffine.locate(g, ln, channels);
         List<LinearView> views = new ArrayList<>();
         for (String name : r.linears()) {
             LinearView v = LinearView.of(g, uniqueNode(g, name));
             if (v.in != channels) {
                 throw new UserException("Linear '" + name + "' has " + v.in + " input features but the reparameterization of '"
-                        + ln.output() + "' has " + channels + " channels");
+                        + ln.output() + "' has " + channels + " channels; was it made for another model?");
             }
             views.add(v);
         }
+        NormAffine affine = NormAffine.locate(g, ln, channels);
         float[] a = r.scale();
         float[] d = r.shift();
         affine.fold(g, a, d);

@@ -73,6 +73,10 @@ record Target(TensorQuantization quantization, Tensor constant, List<Node> consu
         Map<String, Set<Node>> routed = new HashMap<>();
         List<Target> targets = new ArrayList<>(plan.size());
         for (TensorQuantization q : plan) {
+            if (!q.isUniform()) {
+                throw new UserException("'" + q.tensor() + "' has a " + q.kind() + " quantizer; this rewriter writes uniform "
+                        + "quantizers only (non-uniform ones go through NonUniformRewriter, simulated format)");
+            }
             String t = q.tensor();
             if (!values.contains(t)) {
                 throw new UserException("the quantization plan names tensor '" + t

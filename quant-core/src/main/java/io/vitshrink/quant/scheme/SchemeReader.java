@@ -45,10 +45,18 @@ public final class SchemeReader {
      */
     public static QuantScheme read(Path file, int weightBits, int activationBits) {
         String where = "scheme '" + file + "'";
+        if (!Files.exists(file)) {
+            throw new UserException(where + " does not exist");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UserException(where + " is " + (Files.isDirectory(file) ? "a folder" : "not a regular file")
+                    + "; give the path of a JSON or YAML scheme file");
+        }
         JsonNode root;
         try {
             String text = Files.readString(file);
             ObjectMapper mapper = file.toString().endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+            mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             root = mapper.readTree(text);
         } catch (IOException e) {
             throw new UserException("cannot read " + where + ": " + firstLine(e.getMessage()), e);
@@ -60,11 +68,21 @@ public final class SchemeReader {
         String baseName = text(root, "base", "vit-all", where);
         int w = integer(root, "w_bits", weightBits, where);
         int a = integer(root, "a_bits", activationBits, where);
-        QuantScheme base = SchemePresets.get(baseName, w, a);
+        checkRange(root, "w_bits", w, w >= 2 && w <= 8, "between 2 and 8", where);
+        checkRange(root, "a_bits", a, a == 0 || a >= 2 && a <= 16, "between 2 and 16, or 0 for weight-only", where);
+        if (!SchemePresets.names().contains(baseName)) {
+            throw new UserException(where + ": 'base' must be one of " + SchemePresets.names() + ", not '" + baseName + "'");
+        }
+        QuantScheme base = SchemePresets.get(baseName, w, a); // bits from the command line are checked there
         String name = text(root, "name", file.getFileName().toString(), where);
-        Granularity g = root.has("granularity") ? Granularity.parse(text(root, "granularity", null, where)) : base.weightGranularity();
+        String granularityText = text(root, "granularity", null, where);
+        Granularity g = granularityText != null ? named(where, "granularity", () -> Granularity.parse(granularityText))
+                : base.weightGranularity();
         int group = integer(root, "group_size", base.groupSize(), where);
         int edge = integer(root, "edge_bits", base.edgeBits(), where);
+        checkRange(root, "edge_bits", edge, edge == 0 || edge >= 2 && edge <= 8, "between 2 and 8, or 0", where);
+        checkRange(root, "group_size", group, group >= 2 || g != Granularity.PER_GROUP && group >= 0,
+                g == Granularity.PER_GROUP ? "2 or more (e.g. 32, 64, 128)" : "0 or more", where);
         List<String> nodes = new ArrayList<>(base.excludeNodes());
         List<String> ops = new ArrayList<>(base.excludeOpTypes());
         List<Integer> blocks = new ArrayList<>(base.excludeBlocks());
@@ -82,14 +100,30 @@ public final class SchemeReader {
                     throw new UserException(where + ": 'exclude.blocks' must be a list of block indices");
                 }
                 for (JsonNode i : b) {
-                    if (!i.canConvertToInt() || i.asInt() < 0) {
+                    if (!i.isIntegralNumber() || !i.canConvertToInt() || i.asInt() < 0) {
                         throw new UserException(where + ": 'exclude.blocks' holds '" + i.asText() + "', not a block index");
                     }
                     blocks.add(i.asInt());
                 }
             }
         }
-        return new QuantScheme(name, w, a, g, group, edge, nodes, ops, blocks);
+        return named(where, null, () -> new QuantScheme(name, w, a, g, group, edge, nodes, ops, blocks));
+    }
+
+    /** Fails, naming the file and the key, when a value given in the file is out of range. */
+    private static void checkRange(JsonNode root, String key, int value, boolean ok, String range, String where) {
+        if (!ok && root.hasNonNull(key)) {
+            throw new UserException(where + ": '" + key + "' must be " + range + ", not " + value);
+        }
+    }
+
+    /** Runs {@code make}, prefixing a {@link UserException} with the file and the key it came from. */
+    private static <T> T named(String where, String key, java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (UserException e) {
+            throw new UserException(where + (key == null ? "" : ": '" + key + "'") + ": " + e.getMessage(), e);
+        }
     }
 
     private static void checkKeys(JsonNode node, Set<String> allowed, String where) {
@@ -117,10 +151,10 @@ public final class SchemeReader {
         if (n == null || n.isNull()) {
             return dflt;
         }
-        if (!n.isIntegralNumber()) {
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
             throw new UserException(where + ": '" + key + "' must be a whole number, not '" + n.asText() + "'");
         }
-        return n.asInt();
+        return n.intValue();
     }
 
     private static List<String> strings(JsonNode root, String key, String where) {

@@ -77,6 +77,6 @@ class TargetSelectorTest {
         Files.writeString(f, "w_bitz: 4\n");
         assertThatThrownBy(() -> SchemeReader.read(f, 8, 8)).hasMessageContaining("unknown key 'w_bitz'");
         Files.writeString(f, "w_bits: 12\n");
-        assertThatThrownBy(() -> SchemeReader.read(f, 8, 8)).hasMessageContaining("weight bits must be between 2 and 8");
+        assertThatThrownBy(() -> SchemeReader.read(f, 8, 8)).hasMessageContaining("'w_bits' must be between 2 and 8, not 12");
     }
 }

@@ -9,6 +9,7 @@ import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.workbench.bench.LatencyBench;
 import io.vitshrink.workbench.bench.LatencyStats;
 import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.OutputPaths;
 import io.vitshrink.workbench.output.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +71,14 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new UserException("--batch sizes must be between 1 and 4096, not " + b);
             }
         }
+        OptionRanges.imageSize(imageSize);
+        if (data != null && limit < 1) {
+            throw new UserException("--limit must be at least 1, not " + limit);
+        }
+        new OutputPaths().input("the input model (--model)", model).input("the reference model (--reference)", reference)
+                .input("the preprocessing recipe (--preset)", Files.isRegularFile(Path.of(preset)) ? Path.of(preset) : null)
+                .input("the dataset manifest (--data)", DataOptions.manifestFile(data))
+                .output("--json", output.json);
         Model m = ModelIO.load(model);
         int[] chw = imageShape(m);
         JsonResult result = new JsonResult().put("model", model.getFileName().toString())

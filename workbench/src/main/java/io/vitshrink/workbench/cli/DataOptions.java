@@ -10,8 +10,12 @@ import io.vitshrink.data.preprocess.RecipePresets;
 import io.vitshrink.data.preprocess.RecipeReader;
 import io.vitshrink.data.sampling.SeededSampler;
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Dim;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.ValueInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** How a command reads images: preset, sample size, batch size, decoding threads, tensor cache. */
@@ -78,8 +82,9 @@ public final class DataOptions {
         if (batchSize < 1 || batchSize > 4096) {
             throw new UserException("--batch-size must be between 1 and 4096, not " + batchSize);
         }
-        if (workers < 0) {
-            throw new UserException("--workers must be 0 (one per core) or a positive count, not " + workers);
+        if (workers < 0 || workers > OptionRanges.MAX_THREADS) {
+            throw new UserException("--workers must be 0 (one per core) or a count up to " + OptionRanges.MAX_THREADS
+                    + ", not " + workers);
         }
         if (!(maxMegapixels > 0) || maxMegapixels > 10_000) {
             throw new UserException("--max-megapixels must be between 0 and 10000, not " + maxMegapixels);
@@ -91,6 +96,45 @@ public final class DataOptions {
         TensorCache cache = noCache ? TensorCache.disabled()
                 : cacheDir != null ? TensorCache.at(cacheDir) : TensorCache.atDefaultLocation();
         return o.withCache(cache);
+    }
+
+    /** The {@code --preset} file, when the option names one (an input: never to be overwritten), else null. */
+    Path presetFile() {
+        return preset == null || RecipePresets.names().contains(preset) ? null : Path.of(preset);
+    }
+
+    /** A {@code --data}/{@code --calib}/{@code --eval} value that is a manifest file (an input), else null. */
+    static Path manifestFile(String data) {
+        if (data == null || data.isBlank() || data.startsWith("shared:")) {
+            return null;
+        }
+        Path p = Path.of(data);
+        return Files.isRegularFile(p) ? p : null;
+    }
+
+    /**
+     * Refuses preprocessing whose output is not the size the model takes, before any image is decoded
+     * (ONNX Runtime would otherwise fail on the first batch with a message about "invalid dimensions").
+     */
+    static void checkFits(Model model, PreprocessRecipe recipe) {
+        List<ValueInfo> feeds = model.graph().feedInputs();
+        if (feeds.size() != 1 || !feeds.get(0).hasShape() || feeds.get(0).shape().size() != 4) {
+            return; // not a single image input: reported when the model is run
+        }
+        List<Dim> s = feeds.get(0).shape();
+        String input = feeds.get(0).name();
+        if (s.get(1).isFixed() && s.get(1).value() != recipe.channels()) {
+            throw new UserException("the model's input '" + input + "' takes " + s.get(1).value()
+                    + " channels; vitshrink feeds RGB images (3 channels)");
+        }
+        for (int axis = 2; axis < 4; axis++) {
+            if (s.get(axis).isFixed() && s.get(axis).value() != recipe.crop()) {
+                throw new UserException("the model's input '" + input + "' takes " + s.get(2) + "×" + s.get(3)
+                        + " images, but preprocessing '" + recipe.name() + "' gives " + recipe.crop() + "×" + recipe.crop()
+                        + "; pass --preset with a recipe whose crop is " + s.get(axis).value()
+                        + " (see README: preprocessing recipes)");
+            }
+        }
     }
 
     static PreprocessRecipe recipe(String nameOrFile) {

@@ -30,6 +30,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (images < 1 || images > 10_000) {
             throw new io.vitshrink.onnx.UserException("--images must be between 1 and 10000, not " + images);
         }
+        if (out.toString().isBlank() || java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new io.vitshrink.onnx.UserException("--out '" + out + "' is " + (out.toString().isBlank() ? "empty"
+                    : "a file") + "; the demo writes a folder of files: give a folder path");
+        }
+        new io.vitshrink.workbench.output.OutputPaths().output("--out", out.resolve("tiny-vit.onnx"));
         DemoWorkspace ws = DemoWorkspace.create(out, images, seed);
         String model = ws.model().toString();
         String data = ws.images().toString();

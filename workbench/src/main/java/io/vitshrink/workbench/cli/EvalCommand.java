@@ -1,10 +1,12 @@
 package io.vitshrink.workbench.cli;
 
 import io.vitshrink.onnx.io.ModelIO;
+import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.workbench.eval.EvalResult;
 import io.vitshrink.workbench.eval.Evaluator;
 import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.OutputPaths;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,10 +40,20 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        new OutputPaths().input("the input model (--model)", model).input("the reference model (--reference)", reference)
+                .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
+                .input("the dataset manifest (--data)", DataOptions.manifestFile(data))
+                .output("--json", output.json);
         DataOptions.Prepared prepared = dataOptions.prepare(data);
+        Model floatModel = ModelIO.load(model);
+        Model referenceModel = reference == null ? null : ModelIO.load(reference);
+        DataOptions.checkFits(floatModel, prepared.recipe());
+        if (referenceModel != null) {
+            DataOptions.checkFits(referenceModel, prepared.recipe());
+        }
         EvalResult result;
-        try (Runner m = Runner.open(ModelIO.load(model), runtime.toRunnerOptions());
-                Runner ref = reference == null ? null : Runner.open(ModelIO.load(reference), runtime.toRunnerOptions())) {
+        try (Runner m = Runner.open(floatModel, runtime.toRunnerOptions());
+                Runner ref = referenceModel == null ? null : Runner.open(referenceModel, runtime.toRunnerOptions())) {
             // the loader logs one warning per skipped image; the count goes into the result
             result = Evaluator.run(m, ref, prepared.dataset(), prepared.recipe(), dataOptions.loaderOptions(), output.quiet);
         }

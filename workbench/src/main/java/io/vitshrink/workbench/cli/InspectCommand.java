@@ -3,6 +3,7 @@ package io.vitshrink.workbench.cli;
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.io.ModelIO;
 import io.vitshrink.workbench.inspect.InspectionReport;
+import io.vitshrink.workbench.output.OutputPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,6 +28,8 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionRanges.imageSize(imageSize);
+        new OutputPaths().input("the input model", model).output("--json", json);
         AnalyzedModel analyzed = AnalyzedModel.of(ModelIO.load(model), imageSize);
         InspectionReport report = new InspectionReport(model.getFileName().toString(), Files.size(model), analyzed);
         System.out.print(report.text());

@@ -6,6 +6,7 @@ import io.vitshrink.data.dataset.ImageDataset;
 import io.vitshrink.data.loader.BatchLoader;
 import io.vitshrink.data.loader.LoaderOptions;
 import io.vitshrink.data.sampling.SeededSampler;
+import io.vitshrink.onnx.UserException;
 
 /** Decode + preprocess throughput of the input pipeline, cache off (the cold-path figure). */
 final class PreprocessThroughput {
@@ -30,6 +31,10 @@ final class PreprocessThroughput {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (images == 0) {
+            throw new UserException("none of the " + dataset.size() + " images of " + data
+                    + " could be read (see the warnings above); --data needs decodable images");
+        }
         return new Result(images, images / seconds, options.threads());
     }
 }

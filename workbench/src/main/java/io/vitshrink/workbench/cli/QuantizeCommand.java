@@ -8,7 +8,9 @@ import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.io.ModelIO;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.shape.ShapeProbe;
 import io.vitshrink.quant.PtqPipeline;
+import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.observers.ObserverKind;
 import io.vitshrink.quant.observers.WeightRangeMethod;
 import io.vitshrink.quant.plan.PlanCost;
@@ -22,6 +24,7 @@ import io.vitshrink.workbench.eval.EvalResult;
 import io.vitshrink.workbench.eval.Evaluator;
 import io.vitshrink.workbench.output.HeapWatch;
 import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.OutputPaths;
 import io.vitshrink.workbench.quantize.FileHash;
 import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
 import java.nio.file.Files;
@@ -65,8 +68,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--weight-range", defaultValue = "mse", description = "weight ranges: minmax or mse (default: ${DEFAULT-VALUE})")
     String weightRange;
 
-    @Option(names = "--granularity", defaultValue = "per_channel",
-            description = "weights: per_tensor, per_channel or per_group (default: ${DEFAULT-VALUE})")
+    @Option(names = "--granularity",
+            description = "weights: per_tensor, per_channel or per_group (default: the scheme's, per_channel for the presets)")
     String granularity;
 
     @Option(names = "--group-size", defaultValue = "64", description = "group length for per_group (default: ${DEFAULT-VALUE})")
@@ -81,6 +84,15 @@ public final class QuantizeCommand implements Callable<Integer> {
             description = "float-exact pass before calibration: repq (RepQ-ViT), smoothquant, none (default: ${DEFAULT-VALUE}; "
                     + "on DeiT-Tiny it turns percentile W8A8 from -1.1 to 0.0 points)")
     String reparam;
+
+    @Option(names = "--softmax-quantizer", defaultValue = "uniform",
+            description = "post-Softmax input of attn·V: uniform, log2, logsqrt2, adalog, twin, auto "
+                    + "(searched on the consumer product's error; non-uniform kinds need --format simulated) (default: ${DEFAULT-VALUE})")
+    String softmaxQuantizer;
+
+    @Option(names = "--gelu-quantizer", defaultValue = "uniform",
+            description = "post-GELU input of fc2: uniform, log2, logsqrt2, adalog, twin, auto (default: ${DEFAULT-VALUE})")
+    String geluQuantizer;
 
     @Option(names = "--format", defaultValue = "qdq",
             description = "qdq (deployable int8/int4) or simulated (any bit width) (default: ${DEFAULT-VALUE})")
@@ -121,18 +133,38 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (calibSize < 1) {
             throw new UserException("--calib-size must be at least 1, not " + calibSize);
         }
+        OptionRanges.imageSize(imageSize);
+        OutputPaths outputs = new OutputPaths().input("the input model (--model)", model)
+                .input("the input plan (--from-plan)", fromPlan)
+                .input("the scheme file (--scheme)", SchemePresets.names().contains(scheme) ? null : Path.of(scheme))
+                .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
+                .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib))
+                .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
+                .output("--out", out);
         Path plan = planFile != null ? planFile : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".plan.json");
+        outputs.output(planFile != null ? "--plan" : "the plan file (--out with .plan.json; choose it with --plan)", plan)
+                .output("--json", output.json);
         Model floatModel = ModelIO.load(model);
         JsonResult result = new JsonResult().put("model", model.getFileName().toString()).put("out", out.getFileName().toString());
         QuantPlan quantPlan;
         Model quantized;
         if (fromPlan != null) {
             quantPlan = PlanJson.read(fromPlan);
+            if (!quantPlan.sourceSha256().isEmpty() && !quantPlan.sourceSha256().equals(FileHash.sha256(model))) {
+                System.err.println("note: the plan was made for " + (quantPlan.sourceModel().isEmpty() ? "another file"
+                        : "'" + quantPlan.sourceModel() + "'") + " (SHA-256 " + quantPlan.sourceSha256()
+                        + "), not this exact model file; applying it anyway");
+            }
             quantized = PtqPipeline.apply(floatModel, quantPlan, matMulNBits, imageSize);
+            checkRuns(quantized);
         } else {
             PtqPipeline.Settings settings = settings();
             DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
             DataOptions.Prepared calibSet = calibrationSet(evalSet);
+            DataOptions.checkFits(floatModel, calibSet.recipe());
+            if (evalSet != null) {
+                DataOptions.checkFits(floatModel, evalSet.recipe());
+            }
             LoaderCalibrationInputs inputs = new LoaderCalibrationInputs(calibSet.dataset(), calibSet.recipe(),
                     dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
             PtqPipeline.Result r;
@@ -151,9 +183,17 @@ public final class QuantizeCommand implements Callable<Integer> {
                 result.putAll(evaluate(floatModel, quantized, evalSet).json()).put("data", evalSet.source());
             }
         }
-        // outputs appear only after everything above succeeded
+        // outputs appear only after everything above succeeded (and were checked before it started)
+        boolean planExisted = Files.exists(plan);
         PlanJson.write(quantPlan, plan);
-        ModelIO.save(quantized, out);
+        try {
+            ModelIO.save(quantized, out);
+        } catch (RuntimeException e) {
+            if (!planExisted) {
+                Files.deleteIfExists(plan); // no plan without its model
+            }
+            throw e;
+        }
         AnalyzedModel floatAnalysis = AnalyzedModel.of(floatModel, imageSize);
         long size = Files.size(out);
         long floatSize = Files.size(model);
@@ -161,6 +201,9 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .put("w_bits", quantPlan.settings().get("w_bits")).put("a_bits", quantPlan.settings().get("a_bits"))
                 .put("observer", quantPlan.settings().get("observer")).put("reparam", quantPlan.settings().get("reparam"))
                 .put("scheme", quantPlan.settings().get("scheme"))
+                .put("softmax_quantizer", quantPlan.settings().get("softmax_quantizer"))
+                .put("gelu_quantizer", quantPlan.settings().get("gelu_quantizer"))
+                .put("quantizer_kinds", quantizerKinds(quantPlan))
                 .put("quantized_tensors", quantPlan.tensors().size())
                 .put("size_bytes", size).put("float_size_bytes", floatSize).put("size_ratio", (double) size / floatSize)
                 .put("macs", floatAnalysis.cost().macs())
@@ -182,12 +225,29 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new UserException("unknown scheme '" + scheme + "': use one of " + SchemePresets.names()
                     + " or the path of a JSON/YAML scheme file");
         }
-        Granularity g = Granularity.parse(granularity);
-        if (g != s.weightGranularity() || g == Granularity.PER_GROUP) {
-            s = s.withGranularity(g, groupSize);
+        if (granularity != null) { // given on the command line: overrides the scheme's
+            Granularity g = Granularity.parse(granularity);
+            if (g != s.weightGranularity() || g == Granularity.PER_GROUP) {
+                s = s.withGranularity(g, groupSize);
+            }
         }
         return new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
-                PtqPipeline.Reparam.parse(reparam), format, matMulNBits, imageSize);
+                PtqPipeline.Reparam.parse(reparam), format, matMulNBits, imageSize, QuantizerChoice.parse(softmaxQuantizer),
+                QuantizerChoice.parse(geluQuantizer));
+    }
+
+    /**
+     * Runs a model rebuilt from a plan file once (zero images, batch 1) before anything is written: a
+     * hand-edited or foreign plan can pass every structural check and still make a graph ONNX Runtime
+     * refuses (a value of the wrong type quantized, a scale that does not broadcast).
+     */
+    private void checkRuns(Model quantized) {
+        try (Runner r = Runner.open(quantized, runtime.toRunnerOptions())) {
+            r.run(new ShapeProbe(imageSize).zeroInputs(quantized.graph(), 1), List.of(r.outputNames().get(0)));
+        } catch (UserException e) {
+            throw new UserException("the plan " + fromPlan + " does not fit " + model.getFileName()
+                    + ": the rebuilt model does not run (" + e.getMessage() + ")", e);
+        }
     }
 
     /** A seeded sample of the calibration set, without any image that is also evaluated. */
@@ -227,9 +287,19 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
+    /** How many tensors each quantizer kind got, e.g. "uniform:86 adalog:12". */
+    private static String quantizerKinds(QuantPlan plan) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        plan.tensors().forEach(t -> counts.merge(t.kind(), 1, Integer::sum));
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append(':').append(v));
+        return sb.toString();
+    }
+
     private static void print(JsonResult r) {
-        System.out.printf("quantized   %s: %s W%sA%s, %s tensors, observer %s, reparam %s%n", r.get("out"), r.get("format"),
-                r.get("w_bits"), r.get("a_bits"), r.get("quantized_tensors"), r.get("observer"), r.get("reparam"));
+        System.out.printf("quantized   %s: %s W%sA%s, %s tensors (%s), observer %s, reparam %s%n", r.get("out"), r.get("format"),
+                r.get("w_bits"), r.get("a_bits"), r.get("quantized_tensors"), r.get("quantizer_kinds"), r.get("observer"),
+                r.get("reparam"));
         System.out.printf("size        %,d bytes (%.1f%% of float %,d)%n", (Long) r.get("size_bytes"),
                 100 * (Double) r.get("size_ratio"), (Long) r.get("float_size_bytes"));
         System.out.printf("BOPs        %,d (float: %,d)%n", (Long) r.get("bops"), (Long) r.get("float_bops"));

@@ -17,8 +17,9 @@ public final class RuntimeOptions {
     OptimizationLevel optimization;
 
     public RunnerOptions toRunnerOptions() {
-        if (threads < 0) {
-            throw new UserException("--threads must be 0 (automatic) or a positive count, not " + threads);
+        if (threads < 0 || threads > OptionRanges.MAX_THREADS) {
+            throw new UserException("--threads must be 0 (automatic) or a count up to " + OptionRanges.MAX_THREADS
+                    + ", not " + threads);
         }
         return RunnerOptions.defaults().withIntraOpThreads(threads).withOptimization(optimization);
     }

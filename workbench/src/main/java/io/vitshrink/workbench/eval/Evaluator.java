@@ -65,6 +65,12 @@ public final class Evaluator {
             metrics.add(logits.toFloats(), classes, batch.labels(), ref);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (metrics.images() == 0) {
+            java.util.List<io.vitshrink.data.loader.SkippedImage> skipped = loader.skipped();
+            throw new UserException("none of the " + loader.dataset().size() + " images of " + loader.dataset().name()
+                    + " could be read" + (skipped.isEmpty() ? "" : " (e.g. " + skipped.get(0).file().getFileName() + ": "
+                    + skipped.get(0).reason() + ")") + "; evaluation needs decodable images");
+        }
         return new EvalResult(metrics, referenceMetrics, loader.stats().skipped(), seconds, inferenceNanos / 1e9);
     }
 
