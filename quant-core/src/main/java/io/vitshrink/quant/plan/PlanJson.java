@@ -187,10 +187,7 @@ public final class PlanJson {
             if (params == null || !params.isObject()) {
                 throw new UserException(where + ": quantizer '" + kind + "' needs a 'parameters' object");
             }
-            List<String> cons = new ArrayList<>();
-            for (JsonNode c : array(t, "consumers", where)) {
-                cons.add(c.asText());
-            }
+            List<String> cons = strings(t, "consumers", where);
             Map<String, Object> values = MAPPER.convertValue(params, new TypeReference<LinkedHashMap<String, Object>>() { });
             try {
                 return TensorQuantization.nonUniform(name, cons, NonUniformQuantizer.fromParameters(kind, values));

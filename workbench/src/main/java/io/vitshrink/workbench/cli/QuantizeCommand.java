@@ -183,6 +183,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 result.putAll(evaluate(floatModel, quantized, evalSet).json()).put("data", evalSet.source());
             }
         }
+        AnalyzedModel floatAnalysis = AnalyzedModel.of(floatModel, imageSize);
         // outputs appear only after everything above succeeded (and were checked before it started)
         boolean planExisted = Files.exists(plan);
         PlanJson.write(quantPlan, plan);
@@ -194,7 +195,6 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             throw e;
         }
-        AnalyzedModel floatAnalysis = AnalyzedModel.of(floatModel, imageSize);
         long size = Files.size(out);
         long floatSize = Files.size(model);
         result.put("format", quantPlan.format())

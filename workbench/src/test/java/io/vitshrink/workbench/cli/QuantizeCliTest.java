@@ -114,8 +114,8 @@ class QuantizeCliTest {
         Path broken = Files.createDirectories(dir.resolve("broken-calib"));
         Files.writeString(broken.resolve("a.jpg"), "not a picture");
         Files.write(broken.resolve("b.png"), new byte[0]);
-        CliRun unreadable = CliRun.of("quantize", "--model", model.toString(), "--calib", broken.toString(), "--out",
-                dir.resolve("bad.onnx").toString(), "--quiet", "--no-cache");
+        CliRun unreadable = CliRun.of("quantize", "--model", model.toString(), "--calib", broken.toString(), "--preset",
+                recipe.toString(), "--out", dir.resolve("bad.onnx").toString(), "--quiet", "--no-cache");
         assertThat(unreadable.exitCode()).isEqualTo(2);
         assertThat(unreadable.err()).contains("vitshrink: the calibration set gave no images");
         Path scheme = Files.writeString(dir.resolve("scheme.yaml"), "exclude:\n  nodes: [\"/blocks.9/*\"]\n");

@@ -270,6 +270,23 @@ class HostileCliTest {
     }
 
     @Test
+    void aSchemeFilesGranularityIsNotSilentlyReplacedByTheCommandLineDefault() throws IOException {
+        Path scheme = Files.writeString(out.resolve("per-tensor.yaml"), "granularity: per_tensor\n");
+        Path q = out.resolve("pt.onnx");
+        Cli r = Cli.run(quantize("--reparam", "none", "--scheme", scheme.toString(), "--out", q.toString()));
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode p = new ObjectMapper().readTree(out.resolve("pt.plan.json").toFile());
+        for (com.fasterxml.jackson.databind.JsonNode t : p.get("tensors")) {
+            if (t.get("role").asText().equals("weight")) {
+                assertThat(t.get("granularity").asText()).as(t.get("tensor").asText()).isEqualTo("per_tensor");
+            }
+        }
+        for (Path f : List.of(scheme, q, out.resolve("pt.plan.json"))) {
+            Files.delete(f);
+        }
+    }
+
+    @Test
     void unreadableInputs() throws IOException {
         Path locked = Files.copy(model, out.resolve("locked.onnx"));
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
