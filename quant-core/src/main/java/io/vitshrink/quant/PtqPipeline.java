@@ -116,7 +116,7 @@ public final class PtqPipeline {
 
     /** What a run produced. */
     public record Result(QuantPlan plan, Model quantized, List<String> notes, int calibrationImages,
-            double calibrationSeconds, double statisticsSeconds) {
+            double calibrationSeconds, double statisticsSeconds, double searchSeconds) {
     }
 
     /** Progress of the passes over the calibration images. */
@@ -208,6 +208,7 @@ public final class PtqPipeline {
             calibSeconds = ps.seconds();
         }
         Map<String, NonUniformQuantizer> searched = new LinkedHashMap<>();
+        long searchStart = System.nanoTime();
         for (PowerLawTarget p : powerLaw) {
             SampleCollector a = samples.get(p.tensor());
             int bits = selection.targets().stream().filter(t -> t.tensor().equals(p.tensor())).findFirst().orElseThrow().spec().bits();
@@ -217,6 +218,7 @@ public final class PtqPipeline {
                             working.graph().initializer(p.weight()).orElseThrow().dims(), p.weightOutIn());
             searched.put(p.tensor(), p.choice().choose(product, bits));
         }
+        double searchSeconds = (System.nanoTime() - searchStart) / 1e9;
 
         // 3. parameters
         List<TensorQuantization> tensors = new ArrayList<>();
@@ -247,7 +249,7 @@ public final class PtqPipeline {
         recorded.put("calib_images", images);
         QuantPlan plan = new QuantPlan(settings.format(), sourceName, sourceSha256, toolVersion, recorded, reparams, tensors);
         Model quantized = apply(model, plan, settings.matMulNBits(), settings.imageSize());
-        return new Result(plan, quantized, notes, images, calibSeconds, statsSeconds);
+        return new Result(plan, quantized, notes, images, calibSeconds, statsSeconds, searchSeconds);
     }
 
     /** Rebuilds the quantized model from the float model and a plan (what {@code --from-plan} does). */

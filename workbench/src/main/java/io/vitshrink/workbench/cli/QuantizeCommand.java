@@ -178,7 +178,8 @@ public final class QuantizeCommand implements Callable<Integer> {
             quantPlan = r.plan();
             quantized = r.quantized();
             result.put("calib_images", r.calibrationImages()).put("calib_seconds", r.calibrationSeconds())
-                    .put("stats_seconds", r.statisticsSeconds()).put("calib_peak_heap_bytes", peakHeap);
+                    .put("stats_seconds", r.statisticsSeconds())
+                    .put("search_seconds", r.searchSeconds()).put("calib_peak_heap_bytes", peakHeap);
             if (evalSet != null) {
                 result.putAll(evaluate(floatModel, quantized, evalSet).json()).put("data", evalSet.source());
             }
