@@ -72,7 +72,9 @@ public final class AtomicFiles {
      * umask).
      */
     private static Path createTempFile(Path dir, Path target) throws IOException {
-        String prefix = "." + target.getFileName() + ".";
+        removeStaleTempFiles(dir, target);
+        // the writer's process id in the name lets a later write tell a dead writer's leftovers apart
+        String prefix = tempPrefix(target) + ProcessHandle.current().pid() + ".";
         if (!dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return Files.createTempFile(dir, prefix, ".tmp");
         }
@@ -82,6 +84,46 @@ public final class AtomicFiles {
             Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
         }
         return tmp;
+    }
+
+    private static String tempPrefix(Path target) {
+        return "." + target.getFileName() + ".";
+    }
+
+    /**
+     * Deletes temporary files a killed writer left for the same target: named
+     * {@code .<name>.<pid>.<n>.tmp}, written by a process that no longer runs (or whose id was reused by
+     * a process started after the file), and untouched for a minute — the last rule keeps a writer on
+     * another host sharing the folder safe. Best effort: failures are ignored.
+     */
+    static void removeStaleTempFiles(Path dir, Path target) {
+        String prefix = tempPrefix(target);
+        long self = ProcessHandle.current().pid();
+        java.time.Instant recent = java.time.Instant.now().minusSeconds(60);
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (!name.startsWith(prefix) || !name.endsWith(".tmp")) {
+                    continue;
+                }
+                String[] parts = name.substring(prefix.length(), name.length() - 4).split("\\.");
+                if (parts.length != 2 || !parts[0].matches("[0-9]{1,18}")) {
+                    continue; // another layout, or another target whose name extends this one
+                }
+                long pid = Long.parseLong(parts[0]);
+                if (pid == self || !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                java.time.Instant modified = Files.getLastModifiedTime(f).toInstant();
+                boolean writerGone = ProcessHandle.of(pid).map(p -> !p.isAlive()
+                        || p.info().startInstant().map(modified::isBefore).orElse(false)).orElse(true);
+                if (writerGone && modified.isBefore(recent)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // cleaning up is a courtesy; the write itself must not fail because of it
+        }
     }
 
     public static void writeBytes(Path target, byte[] bytes) {

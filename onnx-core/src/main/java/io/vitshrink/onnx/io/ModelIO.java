@@ -37,6 +37,10 @@ public final class ModelIO {
         if (Files.isDirectory(path)) {
             throw new UserException(source + " is a folder, not an ONNX model file");
         }
+        if (!Files.isRegularFile(path)) {
+            // a device or a pipe would be read until memory runs out
+            throw new UserException(source + " is not a regular file (a device or a pipe?); give the path of an ONNX file");
+        }
         long size;
         byte[] bytes;
         try {

@@ -46,7 +46,7 @@ public final class Runner implements AutoCloseable {
     public static Runner open(Model model, RunnerOptions options) {
         byte[] bytes = ModelIO.toBytes(model);
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return new Runner(OrtEnvironment.getEnvironment().createSession(bytes, so));
+            return wrap(OrtEnvironment.getEnvironment().createSession(bytes, so));
         } catch (OrtException e) {
             throw new UserException("ONNX Runtime cannot load the model: " + firstLine(e), e);
         }
@@ -55,9 +55,19 @@ public final class Runner implements AutoCloseable {
     /** A session over a model file (needed when its weights live in an external data file). */
     public static Runner open(Path modelFile, RunnerOptions options) {
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return new Runner(OrtEnvironment.getEnvironment().createSession(modelFile.toString(), so));
+            return wrap(OrtEnvironment.getEnvironment().createSession(modelFile.toString(), so));
         } catch (OrtException e) {
             throw new UserException("ONNX Runtime cannot load '" + modelFile + "': " + firstLine(e), e);
+        }
+    }
+
+    /** Wraps a new session; closes it if the wrapper cannot be made, so no native session leaks. */
+    private static Runner wrap(OrtSession session) throws OrtException {
+        try {
+            return new Runner(session);
+        } catch (OrtException | RuntimeException e) {
+            session.close();
+            throw e;
         }
     }
 
