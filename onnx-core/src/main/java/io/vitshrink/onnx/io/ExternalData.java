@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -77,9 +76,9 @@ final class ExternalData {
         Path candidate;
         try {
             candidate = Path.of(location);
-        } catch (InvalidPathException e) {
-            throw new UserException(source + ": tensor '" + name + "' has an external data location '" + location
-                    + "' that is not a valid file name (" + e.getReason() + ")", e);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UserException(source + ": tensor '" + name + "' names an external data location that is not a valid "
+                    + "path (" + e.getReason() + ")");
         }
         if (candidate.isAbsolute()) {
             throw new UserException(source + ": tensor '" + name + "' points to external data at absolute path '"

@@ -50,6 +50,10 @@ final class ModelValidator {
         g.inputs().forEach(v -> available.add(v.name()));
         Set<String> outputs = new HashSet<>();
         for (Node n : g.nodes()) {
+            if (n.outputs().isEmpty() || n.outputs().stream().allMatch(String::isEmpty)) {
+                throw new UserException(source + ": node '" + n.name() + "' (" + n.opType() + ") has no outputs; "
+                        + "every ONNX operator has at least one");
+            }
             for (String out : n.outputs()) {
                 if (!out.isEmpty() && !outputs.add(out)) {
                     throw new UserException(source + ": value '" + out + "' is produced by more than one node");

@@ -96,23 +96,33 @@ public final class Node {
     }
 
     public long intAttr(String attrName, long defaultValue) {
-        Attribute a = attributes.get(attrName);
+        Attribute a = typed(attrName, Attribute.Kind.INT);
         return a == null ? defaultValue : a.asLong();
     }
 
     public float floatAttr(String attrName, float defaultValue) {
-        Attribute a = attributes.get(attrName);
+        Attribute a = typed(attrName, Attribute.Kind.FLOAT);
         return a == null ? defaultValue : a.asFloat();
     }
 
     public String stringAttr(String attrName, String defaultValue) {
-        Attribute a = attributes.get(attrName);
+        Attribute a = typed(attrName, Attribute.Kind.STRING);
         return a == null ? defaultValue : a.asString();
     }
 
     public long[] intsAttr(String attrName) {
-        Attribute a = attributes.get(attrName);
+        Attribute a = typed(attrName, Attribute.Kind.INTS);
         return a == null ? null : a.asLongs();
+    }
+
+    /** The attribute, checked to be of the kind the op defines (a model file can declare any kind). */
+    private Attribute typed(String attrName, Attribute.Kind kind) {
+        Attribute a = attributes.get(attrName);
+        if (a != null && a.kind() != kind) {
+            throw new io.vitshrink.onnx.UserException("node '" + name + "' (" + opType + ") has attribute '" + attrName
+                    + "' of type " + a.kind() + ", but " + opType + " defines it as " + kind);
+        }
+        return a;
     }
 
     public void setAttribute(Attribute attribute) {

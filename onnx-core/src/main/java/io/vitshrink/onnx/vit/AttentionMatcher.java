@@ -3,9 +3,6 @@ package io.vitshrink.onnx.vit;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Node;
 import io.vitshrink.onnx.shape.ValueShapes;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -71,7 +68,7 @@ final class AttentionMatcher {
             heads = r >= 4 ? scoreShape[r - 3] : scoreShape[0];
         }
         long[] qShape = shapes.of(path.matmul.input(0)).orElse(null);
-        long headDim = qShape == null ? 0 : qShape[qShape.length - 1];
+        long headDim = qShape == null || qShape.length == 0 ? 0 : qShape[qShape.length - 1];
         return new Result(new Attention(q, k, v, path.matmul, softmax, context, proj, heads, tokens, headDim, scale,
                 path.bias), null);
     }
@@ -85,26 +82,9 @@ final class AttentionMatcher {
 
     /** Depth-first search up from the Softmax input for the product of two activations. */
     private ScorePath findScores(String value, int depth) {
-        return findScores(value, depth, new HashMap<>());
-    }
-
-    /**
-     * {@code failedAt} remembers the shallowest depth at which a value was searched in vain: searching it
-     * again as deep or deeper cannot succeed, and without it a graph of wide nodes (one value read many
-     * times at every level) makes the search exponential.
-     */
-    private ScorePath findScores(String value, int depth, Map<String, Integer> failedAt) {
-        if (depth > 10 || failedAt.getOrDefault(value, Integer.MAX_VALUE) <= depth) {
+        if (depth > 10) {
             return null;
         }
-        ScorePath found = searchScores(value, depth, failedAt);
-        if (found == null) {
-            failedAt.merge(value, depth, Math::min);
-        }
-        return found;
-    }
-
-    private ScorePath searchScores(String value, int depth, Map<String, Integer> failedAt) {
         Node p = graph.producer(value).orElse(null);
         if (p == null) {
             return null;
@@ -117,12 +97,12 @@ final class AttentionMatcher {
             return null;
         }
         if (walks.isConstantScale(p)) {
-            ScorePath up = findScores(walks.variableOperand(p), depth + 1, failedAt);
+            ScorePath up = findScores(walks.variableOperand(p), depth + 1);
             return up == null ? null : new ScorePath(up.matmul, up.scale != null ? up.scale : p, up.bias);
         }
         if ((p.is("Add") || p.is("Sub")) && walks.variableOperand(p) != null) {
             // a constant added to the scores: a fixed mask or a folded position bias
-            ScorePath up = findScores(walks.variableOperand(p), depth + 1, failedAt);
+            ScorePath up = findScores(walks.variableOperand(p), depth + 1);
             return up == null ? null : new ScorePath(up.matmul, up.scale, true);
         }
         int first = p.is("Where") ? 1 : 0;
@@ -131,7 +111,7 @@ final class AttentionMatcher {
             if (in.isEmpty() || walks.isConstant(in)) {
                 continue;
             }
-            ScorePath up = findScores(in, depth + 1, failedAt);
+            ScorePath up = findScores(in, depth + 1);
             if (up != null) {
                 boolean biasAdded = up.bias || p.is("Add") && p.inputs().size() == 2;
                 return new ScorePath(up.matmul, up.scale, biasAdded);
@@ -141,12 +121,12 @@ final class AttentionMatcher {
     }
 
     private Node findContext(String probs) {
-        return findContext(probs, 0, new HashSet<>());
+        return findContext(probs, 0);
     }
 
-    /** Depth-first down the probabilities' pass-through ops; bounded like the other walks, each value once. */
-    private Node findContext(String probs, int depth, Set<String> seen) {
-        if (depth > 40 || !seen.add(probs)) {
+    /** Depth-bounded like {@link #findScores}: a file may chain any number of Dropout/Cast nodes. */
+    private Node findContext(String probs, int depth) {
+        if (depth > 10) {
             return null;
         }
         for (Node c : graph.consumers(probs)) {
@@ -154,7 +134,7 @@ final class AttentionMatcher {
                 return c;
             }
             if (PROBS_PATH.contains(c.opType()) && !c.outputs().isEmpty()) {
-                Node deeper = findContext(c.output(0), depth + 1, seen);
+                Node deeper = findContext(c.output(0), depth + 1);
                 if (deeper != null) {
                     return deeper;
                 }

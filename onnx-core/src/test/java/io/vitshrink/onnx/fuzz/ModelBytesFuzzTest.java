@@ -20,8 +20,8 @@ class ModelBytesFuzzTest {
         return FuzzHarness.seeds(1).stream().map(s -> Arguments.of(Named.of(s.name(), s.bytes())));
     }
 
-    /** At most 10 s per input: anything slower is a hang. */
-    @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    /** At most 30 s per input (the first one includes installing Jazzer): anything slower is a hang. */
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @MethodSource("testKitModels")
     @FuzzTest(maxDuration = "30s")
     void loadRecognizeCost(byte[] bytes) {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -72,16 +73,19 @@ class ModelMutationFuzzTest {
         }
     }
 
-    /** At most 10 s per input: anything slower is a hang (libFuzzer's -timeout while fuzzing). */
-    @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    /** At most 30 s per input (the first one includes installing Jazzer): anything slower is a hang. */
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     @FuzzTest(maxDuration = "30s")
     void mutateLoadRecognizeCost(FuzzedDataProvider data) {
         int seed = data.consumeInt(0, SEEDS.size() - 1);
         int shapeMode = data.consumeInt(0, 3);
         boolean fromFile = data.consumeInt(0, 7) == 0;
+        // The odd shapes are chosen before the edits, which use up the rest of the input.
+        Map<String, long[]> odd = shapeMode == 3 ? oddShapes(probed(seed), data) : null;
         ProtoMutator mutator = new ProtoMutator(data, SEEDS.get(seed));
         mutator.mutate(6);
         byte[] bytes = mutator.build().toByteArray();
+        dump(bytes);
         boolean viaFile = fromFile || mutator.usesExternalData();
         Model model = FuzzHarness.load(viaFile ? () -> ModelIO.load(write(bytes)) : () -> ModelIO.fromBytes(bytes, FuzzHarness.SOURCE));
         if (model == null) {
@@ -98,7 +102,7 @@ class ModelMutationFuzzTest {
             case 0 -> new ValueShapes(Map.of(), Map.of());
             case 1 -> FuzzHarness.declaredShapes(model);
             case 2 -> new ValueShapes(probed(seed), Map.of());
-            default -> oddShapes(probed(seed), data);
+            default -> new ValueShapes(odd, Map.of());
         };
         FuzzHarness.analyze(model, shapes);
     }
@@ -114,20 +118,43 @@ class ModelMutationFuzzTest {
         });
     }
 
-    /** Measured shapes with some entries replaced by what the fuzzer picks: rank 0, negative, huge. */
-    private static ValueShapes oddShapes(Map<String, long[]> probed, FuzzedDataProvider data) {
+    /**
+     * Measured shapes with entries replaced by shapes the fuzzer picks (rank 0, negative, huge): each pick
+     * goes to every k-th value, so that the values the recognizer reads get odd shapes often.
+     */
+    private static Map<String, long[]> oddShapes(Map<String, long[]> probed, FuzzedDataProvider data) {
         Map<String, long[]> shapes = new HashMap<>(probed);
         List<String> names = new ArrayList<>(probed.keySet());
         names.sort(Comparator.naturalOrder());
-        int edits = data.consumeInt(0, 8);
-        for (int i = 0; i < edits && !names.isEmpty(); i++) {
+        int picks = data.consumeInt(1, 4);
+        for (int i = 0; i < picks; i++) {
             long[] dims = new long[data.consumeInt(0, 5)];
             for (int d = 0; d < dims.length; d++) {
                 dims[d] = data.consumeBoolean() ? data.consumeLong(-2, 64) : data.consumeLong();
             }
-            shapes.put(data.pickValue(names), dims);
+            int every = data.consumeInt(1, 64);
+            for (int k = data.consumeInt(0, every - 1); k < names.size(); k += every) {
+                shapes.put(names.get(k), dims);
+            }
         }
-        return new ValueShapes(shapes, Map.of());
+        return shapes;
+    }
+
+    /**
+     * With {@code -Dvitshrink.fuzz.dump=<folder>}, writes each mutated model there: turns a finding of this
+     * target into a plain model file (for {@code ModelBytesFuzzTestInputs}, or to open in Netron).
+     */
+    private static void dump(byte[] bytes) {
+        String folder = System.getProperty("vitshrink.fuzz.dump");
+        if (folder == null || folder.isEmpty()) {
+            return;
+        }
+        try {
+            Path dir = Files.createDirectories(Path.of(folder));
+            Files.write(dir.resolve(String.format("model-%08x.onnx", Arrays.hashCode(bytes))), bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path write(byte[] bytes) {

@@ -55,7 +55,7 @@ final class ProtoMutator {
     void mutate(int maxEdits) {
         int edits = data.consumeInt(0, maxEdits);
         for (int i = 0; i < edits && data.remainingBytes() > 0; i++) {
-            edit(data.consumeInt(0, 33));
+            edit(data.consumeInt(0, 34));
         }
     }
 
@@ -94,6 +94,7 @@ final class ProtoMutator {
             case 30 -> hugeIntsAttribute();
             case 31 -> constantAttributeTensor();
             case 32 -> dropEveryNodeOfOneType();
+            case 33 -> tensorReshape();
             default -> rewireToSelf();
         }
     }
@@ -170,9 +171,15 @@ final class ProtoMutator {
             return;
         }
         OnnxMl.NodeProto.Builder copy = graph.getNode(i).toBuilder();
-        if (data.consumeBoolean()) {
-            for (int o = 0; o < copy.getOutputCount(); o++) {
-                copy.setOutput(o, copy.getOutput(o) + "_dup");
+        switch (data.consumeInt(0, 2)) {
+            case 0 -> {
+                for (int o = 0; o < copy.getOutputCount(); o++) {
+                    copy.setOutput(o, copy.getOutput(o) + "_dup");
+                }
+            }
+            case 1 -> copy.clearOutput(); // a dead copy that writes nothing
+            default -> {
+                // the same outputs: two producers
             }
         }
         graph.addNode(data.consumeInt(0, graph.getNodeCount()), copy);
@@ -217,6 +224,10 @@ final class ProtoMutator {
             return;
         }
         OnnxMl.NodeProto.Builder n = graph.getNodeBuilder(i);
+        if (data.consumeInt(0, 3) == 0) {
+            n.clearOutput(); // a node that writes nothing
+            return;
+        }
         int slot = data.consumeInt(0, n.getOutputCount());
         String value = name();
         if (slot == n.getOutputCount()) {
@@ -277,12 +288,14 @@ final class ProtoMutator {
             return;
         }
         String op = data.pickValue(new String[] {"Identity", "Cast", "Transpose", "Reshape", "DequantizeLinear", "Dropout"});
-        int length = data.consumeBoolean() ? data.consumeInt(1, 64) : data.consumeInt(1, 20_000);
+        // Long chains (deep enough to overflow a recursive walk) are slow to analyze: keep them rare.
+        int length = data.consumeInt(0, 7) > 0 ? data.consumeInt(1, 64) : data.consumeInt(1, 20_000);
         int slot = data.consumeInt(0, graph.getNode(i).getInputCount() - 1);
+        boolean sameName = data.consumeBoolean(); // every node of the chain named alike
         String v = graph.getNode(i).getInput(slot);
         for (int k = 0; k < length; k++) {
             String out = "chain_" + i + "_" + k;
-            graph.addNode(OnnxMl.NodeProto.newBuilder().setName(out).setOpType(op).addInput(v).addOutput(out));
+            graph.addNode(OnnxMl.NodeProto.newBuilder().setName(sameName ? "chain" : out).setOpType(op).addInput(v).addOutput(out));
             v = out;
         }
         graph.getNodeBuilder(i).setInput(slot, v);
@@ -369,7 +382,7 @@ final class ProtoMutator {
         if (i < 0) {
             return;
         }
-        int count = data.consumeInt(0, 300_000);
+        int count = data.consumeInt(0, 7) > 0 ? data.consumeInt(0, 64) : data.consumeInt(0, 300_000);
         long value = dim();
         List<Long> values = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
@@ -510,6 +523,45 @@ final class ProtoMutator {
         } else {
             t.clearDims().addAllDims(boxed(dims(6)));
         }
+    }
+
+    /** The same elements in another shape: flattened, split, or with size-1 axes added or dropped. */
+    private void tensorReshape() {
+        int i = initializerIndex();
+        if (i < 0) {
+            return;
+        }
+        OnnxMl.TensorProto.Builder t = graph.getInitializerBuilder(i);
+        long numel = 1;
+        for (long d : t.getDimsList()) {
+            numel *= d;
+        }
+        List<Long> dims = new ArrayList<>();
+        switch (data.consumeInt(0, 3)) {
+            case 0 -> dims.add(numel);
+            case 1 -> {
+                long a = data.consumeLong(1, 64);
+                if (numel % a == 0) {
+                    dims.add(a);
+                    dims.add(numel / a);
+                } else {
+                    dims.add(numel);
+                }
+            }
+            case 2 -> {
+                dims.addAll(t.getDimsList());
+                dims.add(data.consumeInt(0, dims.size()), 1L);
+            }
+            default -> {
+                // rank 0 when it holds one element, otherwise the dims without their size-1 axes
+                for (long d : t.getDimsList()) {
+                    if (d != 1) {
+                        dims.add(d);
+                    }
+                }
+            }
+        }
+        t.clearDims().addAllDims(dims);
     }
 
     /** Another element type: string, bool, float16, int4, undefined, unknown codes, … */
