@@ -46,8 +46,23 @@ final class ModelValidator {
         if (g.nodes().isEmpty()) {
             throw new UserException(source + " has an empty graph (no nodes)");
         }
+        if (g.outputs().isEmpty()) {
+            throw new UserException(source + " declares no graph outputs, so the model computes nothing; export it again");
+        }
+        // Every value has one definition (ONNX graphs are in SSA form): a graph input (which an initializer
+        // may back), an initializer, or one node output. (A node output that shadows an initializer is let
+        // through: Graph.constant() answers with the initializer, and vitshrink always accepted it.)
+        Set<String> inputs = new HashSet<>();
+        for (ValueInfo in : g.inputs()) {
+            if (in.name().isEmpty()) {
+                throw new UserException(source + " declares a graph input without a name");
+            }
+            if (!inputs.add(in.name())) {
+                throw new UserException(source + ": graph input '" + in.name() + "' is declared twice");
+            }
+        }
         Set<String> available = new HashSet<>(g.initializers().keySet());
-        g.inputs().forEach(v -> available.add(v.name()));
+        available.addAll(inputs);
         Set<String> outputs = new HashSet<>();
         for (Node n : g.nodes()) {
             if (n.outputs().isEmpty() || n.outputs().stream().allMatch(String::isEmpty)) {
@@ -57,6 +72,10 @@ final class ModelValidator {
             for (String out : n.outputs()) {
                 if (!out.isEmpty() && !outputs.add(out)) {
                     throw new UserException(source + ": value '" + out + "' is produced by more than one node");
+                }
+                if (inputs.contains(out)) {
+                    throw new UserException(source + ": value '" + out + "' is written by node '" + n.name() + "' ("
+                            + n.opType() + ") but is also a graph input");
                 }
             }
         }

@@ -14,6 +14,7 @@ import io.vitshrink.onnx.model.ValueInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,9 @@ import java.util.Set;
 
 /** Converts parsed protobuf messages into {@link Model}; checks sizes before allocating. */
 final class ProtoReader {
+    /** ints/floats/strings per attribute: real ones hold a handful (shapes, axes, pads). */
+    static final int MAX_ATTRIBUTE_VALUES = 1 << 20;
+
     private final String source;
     private final ExternalData externalData;
     private final ModelLimits limits;
@@ -63,6 +67,13 @@ final class ProtoReader {
         Graph graph = new Graph(g.getName());
         graph.setDocString(g.getDocString());
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
+            if (t.getName().isEmpty()) {
+                throw new UserException(source + " has an initializer without a name");
+            }
+            if (graph.isInitializer(t.getName())) {
+                // the second would silently replace the first
+                throw new UserException(source + ": initializer '" + t.getName() + "' is defined twice");
+            }
             graph.putInitializer(readTensor(t));
         }
         for (OnnxMl.ValueInfoProto v : g.getInputList()) {
@@ -75,13 +86,20 @@ final class ProtoReader {
             graph.putValueInfo(readValueInfo(v));
         }
         Set<String> nodeNames = new HashSet<>();
+        // Per name, the suffix to try next: names are never given back, so the suffixes below it are taken,
+        // and a file with thousands of nodes of one name stays linear instead of quadratic.
+        Map<String, Integer> nextSuffix = new HashMap<>();
         int index = 0;
         for (OnnxMl.NodeProto n : g.getNodeList()) {
             // Unnamed or duplicate node names would make node-name patterns and plans ambiguous.
             String name = n.getName().isEmpty() ? n.getOpType() + "_" + index : n.getName();
             String unique = name;
-            for (int k = 1; !nodeNames.add(unique); k++) {
-                unique = name + "_" + k;
+            if (!nodeNames.add(unique)) {
+                int k = nextSuffix.getOrDefault(name, 1);
+                do {
+                    unique = name + "_" + k++;
+                } while (!nodeNames.add(unique));
+                nextSuffix.put(name, k);
             }
             index++;
             Map<String, Attribute> attrs = new LinkedHashMap<>();
@@ -103,6 +121,11 @@ final class ProtoReader {
 
     private Attribute readAttribute(OnnxMl.AttributeProto a) {
         String name = a.getName();
+        int values = Math.max(a.getIntsCount(), Math.max(a.getFloatsCount(), a.getStringsCount()));
+        if (values > MAX_ATTRIBUTE_VALUES) {
+            throw new UserException(source + ": attribute '" + name + "' holds " + values + " values, more than "
+                    + "vitshrink accepts (" + MAX_ATTRIBUTE_VALUES + "); large constants belong in initializers");
+        }
         return switch (a.getType()) {
             case INT -> Attribute.of(name, a.getI());
             case FLOAT -> Attribute.of(name, a.getF());

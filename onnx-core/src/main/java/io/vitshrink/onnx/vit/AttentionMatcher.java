@@ -3,6 +3,8 @@ package io.vitshrink.onnx.vit;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Node;
 import io.vitshrink.onnx.shape.ValueShapes;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -82,9 +84,26 @@ final class AttentionMatcher {
 
     /** Depth-first search up from the Softmax input for the product of two activations. */
     private ScorePath findScores(String value, int depth) {
-        if (depth > 10) {
+        return findScores(value, depth, new HashMap<>());
+    }
+
+    /**
+     * {@code failedAt} remembers the shallowest depth at which a value was searched in vain: searching it
+     * again as deep or deeper cannot succeed, and without it nodes that read one value many times (a file
+     * can give an Add 2000 inputs) make the search exponential in the depth.
+     */
+    private ScorePath findScores(String value, int depth, Map<String, Integer> failedAt) {
+        if (depth > 10 || failedAt.getOrDefault(value, Integer.MAX_VALUE) <= depth) {
             return null;
         }
+        ScorePath found = searchScores(value, depth, failedAt);
+        if (found == null) {
+            failedAt.merge(value, depth, Math::min);
+        }
+        return found;
+    }
+
+    private ScorePath searchScores(String value, int depth, Map<String, Integer> failedAt) {
         Node p = graph.producer(value).orElse(null);
         if (p == null) {
             return null;
@@ -97,12 +116,12 @@ final class AttentionMatcher {
             return null;
         }
         if (walks.isConstantScale(p)) {
-            ScorePath up = findScores(walks.variableOperand(p), depth + 1);
+            ScorePath up = findScores(walks.variableOperand(p), depth + 1, failedAt);
             return up == null ? null : new ScorePath(up.matmul, up.scale != null ? up.scale : p, up.bias);
         }
         if ((p.is("Add") || p.is("Sub")) && walks.variableOperand(p) != null) {
             // a constant added to the scores: a fixed mask or a folded position bias
-            ScorePath up = findScores(walks.variableOperand(p), depth + 1);
+            ScorePath up = findScores(walks.variableOperand(p), depth + 1, failedAt);
             return up == null ? null : new ScorePath(up.matmul, up.scale, true);
         }
         int first = p.is("Where") ? 1 : 0;
@@ -111,7 +130,7 @@ final class AttentionMatcher {
             if (in.isEmpty() || walks.isConstant(in)) {
                 continue;
             }
-            ScorePath up = findScores(in, depth + 1);
+            ScorePath up = findScores(in, depth + 1, failedAt);
             if (up != null) {
                 boolean biasAdded = up.bias || p.is("Add") && p.inputs().size() == 2;
                 return new ScorePath(up.matmul, up.scale, biasAdded);

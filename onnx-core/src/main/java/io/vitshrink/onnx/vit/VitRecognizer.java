@@ -223,7 +223,9 @@ public final class VitRecognizer {
             long[] k = conv.intsAttr("kernel_shape");
             long[] s = conv.intsAttr("strides");
             if (k == null) {
-                k = graph.constant(conv.input(1)).map(t -> new long[] {t.dim(2)}).orElse(new long[] {0});
+                // [out, in, kH, kW]; a weight of lower rank is not a valid Conv weight, so no patch size
+                k = graph.constant(conv.input(1)).filter(t -> t.rank() >= 3).map(t -> new long[] {t.dim(2)})
+                        .orElse(new long[] {0});
             }
             patch = s != null && s.length > 0 && k.length > 0 && s[0] == k[0] ? k[0] : 0;
         }

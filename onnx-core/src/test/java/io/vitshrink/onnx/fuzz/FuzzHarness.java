@@ -27,18 +27,25 @@ import java.util.function.Supplier;
  * <h2>Running the fuzz targets</h2>
  *
  * <ul>
- *   <li>{@code mvn test} / {@code mvn verify} (CI): the {@code default-test} execution replays every target's
- *       seeds and its regression inputs ({@code src/test/resources/io/vitshrink/onnx/fuzz/<Class>Inputs/<method>/});
- *       then the {@code jazzer-fuzz} execution of {@code onnx-core/pom.xml} fuzzes each target for 30 s,
- *       one JVM per target. {@code -Djazzer.skip=true} skips the fuzzing (not the replay).</li>
- *   <li>A long run, 10 minutes per target:
+ *   <li>{@code mvn test} / {@code mvn verify} (CI): the {@code jazzer-regression} execution of
+ *       {@code onnx-core/pom.xml} replays every target's seeds and its regression inputs
+ *       ({@code src/test/resources/io/vitshrink/onnx/fuzz/<Class>Inputs/<method>/}); then {@code jazzer-fuzz}
+ *       fuzzes each target for 30 s, one JVM per target. {@code -Djazzer.skip=true} skips the fuzzing (not the
+ *       replay).</li>
+ *   <li>A long run, 10 minutes per target (both targets, one after the other):
  *       <pre>cd /work/main &amp;&amp; mvn -B -ntp -q -pl onnx-core install -DskipTests &amp;&amp; \
- * mvn -B -ntp -pl onnx-core test -Dtest='io.vitshrink.onnx.fuzz.**' -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration=10m</pre>
- *       (add {@code -Djazzer.skip=false} if you skipped; one target only: {@code -Dtest=ModelBytesFuzzTest}).</li>
- *   <li>A finding fails the {@code jazzer-fuzz} execution; the crashing input is written to
- *       {@code onnx-core/target/jazzer/crash-<sha1>} (the generated corpus to {@code target/jazzer/.cifuzz-corpus}).
- *       Fix the bug, then move the file into the target's {@code Inputs/<method>/} folder above so that the normal
- *       suite replays it forever.</li>
+ * mvn -B -ntp -pl onnx-core test -Dtest='io.vitshrink.onnx.fuzz.*FuzzTest' -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Djazzer.skip=false -Djazzer.max_duration=10m</pre>
+ *       One target only: {@code -Dtest=ModelBytesFuzzTest}. {@code -Djazzer.keep_going=50} reports up to 50
+ *       distinct findings instead of stopping at the first (a hang still stops the run).</li>
+ *   <li>A finding fails {@code jazzer-fuzz}; the input is written to {@code onnx-core/target/jazzer/crash-<sha1>}
+ *       ({@code timeout-}, {@code slow-unit-} likewise; the generated corpus goes to
+ *       {@code target/jazzer/.cifuzz-corpus}). Fix the bug, check that the input fails without the fix, and
+ *       move it, named after the bug, into the target's {@code Inputs/<method>/} folder: the normal suite
+ *       replays it from then on.</li>
+ *   <li>Inputs of {@link ModelMutationFuzzTest} are decoded by {@link ProtoMutator} against the test kit's
+ *       models: changing either changes what the stored inputs mean. {@code -Dvitshrink.fuzz.dump=<folder>}
+ *       writes the model each input decodes to, which {@link ModelBytesFuzzTest} can keep instead.</li>
  * </ul>
  */
 final class FuzzHarness {
