@@ -88,10 +88,25 @@ public final class Runner implements AutoCloseable {
             if (o.optimizedModelPath() != null) {
                 so.setOptimizedModelFilePath(o.optimizedModelPath().toString());
             }
+            if (o.profilePrefix() != null) {
+                so.enableProfiling(o.profilePrefix().toString());
+            }
             return so;
         } catch (OrtException | RuntimeException e) {
             so.close();
             throw e;
+        }
+    }
+
+    /**
+     * Stops the profiling that {@link RunnerOptions#withProfiling} started and returns the trace file
+     * ORT wrote (one event per node per run, durations in microseconds).
+     */
+    public Path endProfiling() {
+        try {
+            return Path.of(session.endProfiling());
+        } catch (OrtException e) {
+            throw new UserException("ONNX Runtime could not finish its profile: " + firstLine(e), e);
         }
     }
 
@@ -151,6 +166,18 @@ public final class Runner implements AutoCloseable {
      * buffers (the calibration hot path: no intermediate byte arrays).
      */
     public Map<String, FloatOutput> runFloats(Map<String, Tensor> inputs, Collection<String> outputs) {
+        return runFloats(inputs, outputs, new java.util.HashMap<>());
+    }
+
+    /**
+     * {@link #runFloats(Map, Collection)} that copies each output into the array {@code buffers} holds for
+     * it when the size fits, and otherwise into a new one it leaves there. A pass over many batches then
+     * allocates its output arrays once: the exposed activations of a ViT are megabytes per tensor per
+     * batch, and allocating them anew for every batch is a steady stream of large-object garbage. The
+     * returned data is only valid until the next call with the same {@code buffers}.
+     */
+    public Map<String, FloatOutput> runFloats(Map<String, Tensor> inputs, Collection<String> outputs,
+            Map<String, float[]> buffers) {
         Map<String, OnnxTensor> feeds = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Tensor> e : inputs.entrySet()) {
@@ -165,7 +192,11 @@ public final class Runner implements AutoCloseable {
                         throw new UserException("value '" + name + "' is " + v.getInfo().type + ", not float");
                     }
                     FloatBuffer fb = v.getFloatBuffer();
-                    float[] data = new float[fb.remaining()];
+                    float[] data = buffers.get(name);
+                    if (data == null || data.length != fb.remaining()) {
+                        data = new float[fb.remaining()];
+                        buffers.put(name, data);
+                    }
                     fb.get(data);
                     out.put(name, new FloatOutput(data, v.getInfo().getShape()));
                 }

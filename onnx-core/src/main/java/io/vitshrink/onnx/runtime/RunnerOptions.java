@@ -9,10 +9,11 @@ import java.util.Map;
  * {@code deterministic} set, ORT picks deterministic kernels so that repeated runs give identical
  * results. {@code config} holds session config entries such as
  * {@code session.qdq_matmulnbits_accuracy_level}. {@code optimizedModelPath}, when set, makes ORT
- * write the graph it actually runs (after its fusions), which tests inspect.
+ * write the graph it actually runs (after its fusions), which tests inspect. {@code profilePrefix},
+ * when set, makes ORT record how long every node of every run takes (see {@link Runner#endProfiling()}).
  */
 public record RunnerOptions(int intraOpThreads, int interOpThreads, OptimizationLevel optimization,
-        boolean deterministic, Map<String, String> config, Path optimizedModelPath) {
+        boolean deterministic, Map<String, String> config, Path optimizedModelPath, Path profilePrefix) {
 
     public RunnerOptions {
         if (intraOpThreads < 0 || interOpThreads < 0) {
@@ -23,28 +24,33 @@ public record RunnerOptions(int intraOpThreads, int interOpThreads, Optimization
 
     /** All ORT optimizations, ORT's thread count, deterministic kernels. */
     public static RunnerOptions defaults() {
-        return new RunnerOptions(0, 1, OptimizationLevel.ALL, true, Map.of(), null);
+        return new RunnerOptions(0, 1, OptimizationLevel.ALL, true, Map.of(), null, null);
     }
 
     public RunnerOptions withIntraOpThreads(int threads) {
-        return new RunnerOptions(threads, interOpThreads, optimization, deterministic, config, optimizedModelPath);
+        return new RunnerOptions(threads, interOpThreads, optimization, deterministic, config, optimizedModelPath, profilePrefix);
     }
 
     public RunnerOptions withOptimization(OptimizationLevel level) {
-        return new RunnerOptions(intraOpThreads, interOpThreads, level, deterministic, config, optimizedModelPath);
+        return new RunnerOptions(intraOpThreads, interOpThreads, level, deterministic, config, optimizedModelPath, profilePrefix);
     }
 
     public RunnerOptions withDeterministic(boolean value) {
-        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, value, config, optimizedModelPath);
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, value, config, optimizedModelPath, profilePrefix);
     }
 
     public RunnerOptions withConfig(String key, String value) {
         Map<String, String> m = new LinkedHashMap<>(config);
         m.put(key, value);
-        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, m, optimizedModelPath);
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, m, optimizedModelPath, profilePrefix);
     }
 
     public RunnerOptions withOptimizedModelPath(Path path) {
-        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, config, path);
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, config, path, profilePrefix);
+    }
+
+    /** ORT writes a Chrome-trace JSON of per-node timings to {@code <prefix>_<date>.json}. */
+    public RunnerOptions withProfiling(Path prefix) {
+        return new RunnerOptions(intraOpThreads, interOpThreads, optimization, deterministic, config, optimizedModelPath, prefix);
     }
 }

@@ -8,6 +8,7 @@ import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.quant.observers.TensorObserver;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
@@ -43,20 +44,25 @@ public final class Calibrator {
         Model exposed = ExposedOutputs.expose(model, computed);
         long t0 = System.nanoTime();
         int images = 0;
-        try (Runner runner = Runner.open(exposed, options); CalibrationInputs.Pass pass = inputs.open()) {
+        try (Runner runner = Runner.open(exposed, options); CalibrationInputs.Pass pass = inputs.open();
+                ParallelUpdates updaters = new ParallelUpdates(Runtime.getRuntime().availableProcessors())) {
             String input = runner.inputNames().get(0);
+            Map<String, float[]> buffers = new HashMap<>(); // observers never keep the arrays they are given
             while (pass.hasNext()) {
                 CalibrationInputs.Batch batch = pass.next();
                 Map<String, Runner.FloatOutput> out = runner.runFloats(
-                        Map.of(input, Tensor.ofFloats(input, batch.shape(), batch.pixels())), computed);
+                        Map.of(input, Tensor.ofFloats(input, batch.shape(), batch.pixels())), computed, buffers);
+                List<Runnable> updates = new ArrayList<>();
                 for (Map.Entry<String, ? extends TensorObserver> e : consumers.entrySet()) {
+                    TensorObserver o = e.getValue();
                     if (e.getKey().equals(input)) {
-                        e.getValue().update(batch.pixels(), batch.shape());
+                        updates.add(() -> o.update(batch.pixels(), batch.shape()));
                     } else {
                         Runner.FloatOutput v = out.get(e.getKey());
-                        e.getValue().update(v.data(), v.shape());
+                        updates.add(() -> o.update(v.data(), v.shape()));
                     }
                 }
+                updaters.runAll(updates);
                 images += batch.size();
                 progress.accept(images);
             }

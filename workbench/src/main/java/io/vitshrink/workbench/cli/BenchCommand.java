@@ -24,8 +24,29 @@ import picocli.CommandLine.Option;
         description = "Measure ONNX Runtime latency (median and spread over repeated runs) and throughput.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "M", description = "ONNX model file")
+    @Option(names = "--model", paramLabel = "M",
+            description = "ONNX model file (required, except with --suite, which defaults to the bundled tiny ViT)")
     Path model;
+
+    @Option(names = "--suite", description = "run the performance suite instead: calibration and evaluation against plain "
+            + "ONNX Runtime inference, W8A8 against float latency, calibration heap; ratios measured in one run")
+    boolean suite;
+
+    @Option(names = "--images", defaultValue = "64", description = "--suite: images of the timed passes (default: ${DEFAULT-VALUE})")
+    int suiteImages;
+
+    @Option(names = "--heap-images", defaultValue = "1024",
+            description = "--suite: calibration images of the heap comparison against --images; 0 skips it (default: ${DEFAULT-VALUE})")
+    int heapImages;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "--suite: repeats of each timed pass (default: ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "--suite: images per batch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--workers", defaultValue = "0", description = "--suite: image decoding threads (default 0 = one per core)")
+    int workers;
 
     @Option(names = "--batch", split = ",", defaultValue = "1,8", paramLabel = "B[,B…]",
             description = "batch sizes (default: ${DEFAULT-VALUE})")
@@ -49,11 +70,17 @@ public final class BenchCommand implements Callable<Integer> {
             description = "also measure decode+preprocess throughput on these images (folder or manifest)")
     String data;
 
-    @Option(names = "--preset", defaultValue = "imagenet-deit", description = "preprocessing preset or recipe file for --data")
+    @Option(names = "--preset", description = "preprocessing preset or recipe file for --data (default: the dataset's, "
+            + "else imagenet-deit)")
     String preset;
 
     @Option(names = "--limit", defaultValue = "64", description = "images for the preprocessing measurement")
     int limit;
+
+    @Option(names = "--profile", paramLabel = "DIR",
+            description = "after timing, profile each model with ONNX Runtime's per-node profiler and write the traces "
+                    + "and a per-operator summary (ms per run, model against reference) into DIR")
+    Path profileDir;
 
     @Mixin
     OutputOptions output;
@@ -63,6 +90,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (suite) {
+            return new BenchSuiteRun(this).call();
+        }
+        if (model == null) {
+            throw new UserException("bench needs --model M (or --suite, which defaults to the bundled tiny ViT)");
+        }
+        if (preset == null) {
+            preset = "imagenet-deit";
+        }
         if (runs < 1 || warmup < 0) {
             throw new UserException("--runs must be ≥ 1 and --warmup ≥ 0");
         }
@@ -120,6 +156,10 @@ public final class BenchCommand implements Callable<Integer> {
                     first = false;
                 }
             }
+        }
+        if (profileDir != null) {
+            new OperatorProfiles(profileDir, runtime.toRunnerOptions(), warmup, Math.min(runs, 10), output.quiet)
+                    .write(m, ref, batches, chw);
         }
         if (data != null) {
             PreprocessThroughput.Result p = PreprocessThroughput.measure(data, preset, limit, output.quiet);
