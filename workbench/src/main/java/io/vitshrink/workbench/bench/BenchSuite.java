@@ -15,7 +15,6 @@ import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.observers.ObserverKind;
 import io.vitshrink.quant.observers.WeightRangeMethod;
 import io.vitshrink.quant.scheme.SchemePresets;
-import io.vitshrink.workbench.eval.EvalResult;
 import io.vitshrink.workbench.eval.Evaluator;
 import io.vitshrink.workbench.output.HeapWatch;
 import io.vitshrink.workbench.output.Folders;
@@ -79,44 +78,38 @@ public final class BenchSuite {
         MachineInfo.current().putInto(out);
         try (Runner model = Runner.open(subject.model(), runnerOptions)) {
             Path warmCache = workDir.resolve("cache-warm");
-            List<Double> cold = new ArrayList<>();
-            for (int r = 0; r < settings.repeats(); r++) {
-                // a fresh cache each time: every image is decoded and preprocessed again
-                Path dir = workDir.resolve("cache-cold-" + r);
-                log.accept(String.format("cold evaluation %d/%d (decode + preprocess + ORT)", r + 1, settings.repeats()));
-                cold.add(evaluate(model, images, subject.recipe(), TensorCache.at(dir)).imagesPerSecond());
-                Folders.deleteTree(dir);
-            }
-            log.accept("filling the tensor cache");
+            log.accept("filling the tensor cache (and warming ONNX Runtime up)");
             evaluate(model, images, subject.recipe(), TensorCache.at(warmCache));
             List<Batch> batches = readBatches(images, subject.recipe(), TensorCache.at(warmCache));
+            inferSeconds(model, batches);
 
-            List<Double> warm = new ArrayList<>();
+            // per repeat, back to back: every ratio below pairs two passes of the same repeat
             List<Double> infer = new ArrayList<>();
+            List<Double> warm = new ArrayList<>();
+            List<Double> cold = new ArrayList<>();
             List<Double> calib = new ArrayList<>();
             List<Double> calibPass = new ArrayList<>();
             Model quantized = null;
             for (int r = 0; r < settings.repeats(); r++) {
-                log.accept(String.format("repeat %d/%d: inference on cached tensors, warm evaluation, W8A8 calibration",
-                        r + 1, settings.repeats()));
+                log.accept(String.format("repeat %d/%d: inference on cached tensors, warm and cold evaluation, "
+                        + "W8A8 calibration", r + 1, settings.repeats()));
                 infer.add(inferSeconds(model, batches));
-                warm.add(evaluate(model, images, subject.recipe(), TensorCache.at(warmCache)).imagesPerSecond());
+                warm.add(evaluate(model, images, subject.recipe(), TensorCache.at(warmCache)));
+                Path coldCache = workDir.resolve("cache-cold-" + r); // empty: every image is decoded again
+                cold.add(evaluate(model, images, subject.recipe(), TensorCache.at(coldCache)));
+                Folders.deleteTree(coldCache);
                 PtqPipeline.Result q = calibrate(subject, inMemory(batches));
                 calib.add(q.statisticsSeconds() + q.calibrationSeconds());
                 calibPass.add(q.calibrationSeconds());
                 quantized = q.quantized();
             }
-            Spread inferS = Spread.of(infer);
-            Spread coldS = Spread.of(cold);
-            Spread warmS = Spread.of(warm);
-            double ortPerSecond = images.size() / inferS.median();
-            out.put("ort_images_per_s", ortPerSecond);
-            coldS.putInto(out, "eval_cold_images_per_s");
-            warmS.putInto(out, "eval_images_per_s");
-            out.put("eval_pipeline_over_ort", warmS.median() / ortPerSecond)
-                    .put("eval_pipeline_over_ort_cold", coldS.median() / ortPerSecond);
-            Spread calibS = Spread.of(calib);
-            out.put("calib_images_per_s", images.size() / calibS.median());
+            perSecond(images.size(), infer).putInto(out, "ort_images_per_s");
+            perSecond(images.size(), warm).putInto(out, "eval_images_per_s");
+            perSecond(images.size(), cold).putInto(out, "eval_cold_images_per_s");
+            perSecond(images.size(), calib).putInto(out, "calib_images_per_s");
+            // throughput ratios = inverse time ratios
+            Spread.ratios(infer, warm).putInto(out, "eval_pipeline_over_ort");
+            Spread.ratios(infer, cold).putInto(out, "eval_pipeline_over_ort_cold");
             Spread.ratios(calib, infer).putInto(out, "calib_over_infer");
             Spread.ratios(calibPass, infer).putInto(out, "calib_pass_over_infer");
 
@@ -176,10 +169,17 @@ public final class BenchSuite {
         return new PtqPipeline(runnerOptions, quiet).run(subject.model(), subject.modelName(), "", "bench", inputs, s);
     }
 
-    private EvalResult evaluate(Runner model, ImageDataset images, PreprocessRecipe recipe, TensorCache cache) {
+    private static Spread perSecond(int images, List<Double> seconds) {
+        return Spread.of(seconds.stream().map(t -> images / t).toList());
+    }
+
+    /** Wall time of a whole evaluation, the loader's start-up (its first decodes) included. */
+    private double evaluate(Runner model, ImageDataset images, PreprocessRecipe recipe, TensorCache cache) {
+        long t0 = System.nanoTime();
         try (BatchLoader loader = BatchLoader.open(images, recipe, loaderOptions.withCache(cache))) {
-            return Evaluator.run(model, null, loader);
+            Evaluator.run(model, null, loader);
         }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private List<Batch> readBatches(ImageDataset images, PreprocessRecipe recipe, TensorCache cache) {
