@@ -7,6 +7,7 @@ import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.quantizers.UniformQuantizer;
 import io.vitshrink.quant.quantizers.UniformSpec;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Ranges of weight tensors, which are whole in memory (nothing streamed). A slice is the set of
@@ -30,6 +31,9 @@ public final class WeightRanges {
     /** Clipping ratios tried by {@link #mse}: 1.00, 0.99, …, 0.50. */
     static final int RATIO_STEPS = 51;
 
+    /** Below this many weights a tensor is searched on one thread (forking would cost more than it saves). */
+    static final int PARALLEL_MIN_ELEMENTS = 1 << 14;
+
     private WeightRanges() {
     }
 
@@ -44,28 +48,42 @@ public final class WeightRanges {
     }
 
     public static UniformParams mse(float[] w, long[] dims, int channelAxis, UniformSpec spec) {
+        return mse(w, dims, channelAxis, spec, true);
+    }
+
+    /**
+     * @param parallel evaluate the ratios on all cores (each ratio is independent; the best one per slice
+     *     is then picked in ratio order, so the result is the same as sequentially, bit for bit)
+     */
+    static UniformParams mse(float[] w, long[] dims, int channelAxis, UniformSpec spec, boolean parallel) {
         ParamLayout layout = ParamLayout.of(dims, channelAxis, spec, w.length);
         float[][] range = sliceRanges(w, layout);
         int m = layout.count;
+        float[][] lo = new float[RATIO_STEPS][m];
+        float[][] hi = new float[RATIO_STEPS][m];
+        UniformParams[] candidates = new UniformParams[RATIO_STEPS];
+        for (int k = 0; k < RATIO_STEPS; k++) {
+            float alpha = (100 - k) / 100f;
+            for (int s = 0; s < m; s++) {
+                lo[k][s] = alpha * range[0][s];
+                hi[k][s] = alpha * range[1][s];
+            }
+            candidates[k] = UniformParams.fromRanges(spec, lo[k], hi[k], channelAxis);
+        }
+        double[][] errors = new double[RATIO_STEPS][];
+        IntStream ratios = IntStream.range(0, RATIO_STEPS);
+        (parallel && w.length >= PARALLEL_MIN_ELEMENTS ? ratios.parallel() : ratios)
+                .forEach(k -> errors[k] = errorsInline(w, candidates[k], layout));
         float[] bestLo = range[0].clone();
         float[] bestHi = range[1].clone();
         double[] bestError = new double[m];
         Arrays.fill(bestError, Double.POSITIVE_INFINITY);
-        float[] lo = new float[m];
-        float[] hi = new float[m];
         for (int k = 0; k < RATIO_STEPS; k++) {
-            float alpha = (100 - k) / 100f;
             for (int s = 0; s < m; s++) {
-                lo[s] = alpha * range[0][s];
-                hi[s] = alpha * range[1][s];
-            }
-            UniformParams p = UniformParams.fromRanges(spec, lo, hi, channelAxis);
-            double[] error = errorsInline(w, p, layout);
-            for (int s = 0; s < m; s++) {
-                if (error[s] < bestError[s]) {
-                    bestError[s] = error[s];
-                    bestLo[s] = lo[s];
-                    bestHi[s] = hi[s];
+                if (errors[k][s] < bestError[s]) {
+                    bestError[s] = errors[k][s];
+                    bestLo[s] = lo[k][s];
+                    bestHi[s] = hi[k][s];
                 }
             }
         }

@@ -103,6 +103,22 @@ class WeightRangesTest {
     }
 
     @Test
+    void parallelMseSearchEqualsTheSequentialOneBitForBit() {
+        for (Granularity g : Granularity.values()) {
+            for (int bits : new int[] {4, 8}) {
+                long[] dims = {192, 192}; // above the parallel threshold
+                float[] w = weights(dims, 11);
+                UniformSpec spec = UniformSpec.weights(bits, g, 64);
+                UniformParams parallel = WeightRanges.mse(w, dims, 1, spec, true);
+                UniformParams sequential = WeightRanges.mse(w, dims, 1, spec, false);
+                assertThat(parallel).as(g + " " + bits).isEqualTo(sequential);
+                assertThat(parallel.scale()).as("the search moved away from min/max somewhere")
+                        .isNotEqualTo(WeightRanges.minMax(w, dims, 1, spec).scale());
+            }
+        }
+    }
+
+    @Test
     void perTensorMseAndErrors() {
         long[] dims = {64, 64};
         float[] w = weights(dims, 7);
