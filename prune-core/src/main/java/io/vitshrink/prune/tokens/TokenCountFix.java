@@ -8,7 +8,7 @@ import io.vitshrink.onnx.shape.ValueShapes;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -110,7 +110,7 @@ public final class TokenCountFix {
     }
 
     private static Set<Node> downstreamOf(Graph g, List<String> values) {
-        Set<Node> seen = new HashSet<>();
+        Set<Node> seen = new LinkedHashSet<>(); // graph-walk order: the rewrite is deterministic
         Deque<String> todo = new ArrayDeque<>(values);
         while (!todo.isEmpty()) {
             for (Node c : g.consumers(todo.pop())) {

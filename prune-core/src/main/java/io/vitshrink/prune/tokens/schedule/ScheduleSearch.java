@@ -68,7 +68,7 @@ public final class ScheduleSearch {
                     for (int b = start; b < depth - 1; b += every) {
                         at.add(b);
                     }
-                    if (at.size() >= 2) {
+                    if (!at.isEmpty()) {
                         TokenPlan p = evit(at, targetRatio);
                         if (p != null) {
                             out.add(p);
