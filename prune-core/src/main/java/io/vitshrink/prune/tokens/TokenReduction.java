@@ -8,6 +8,7 @@ import io.vitshrink.onnx.model.Node;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.onnx.vit.VitStructure;
 import io.vitshrink.prune.tokens.evit.AttentiveTokenKeeping;
+import io.vitshrink.prune.tokens.semantic.SemanticTokens;
 import io.vitshrink.prune.tokens.tome.TokenMerging;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class TokenReduction {
                 : vit.blocks().get(0).attention().proj().outFeatures();
         int[] tokens = plan.tokensPerBlock((int) firstTokens(vit), vit.blocks().size());
         List<String> reducedAt = new ArrayList<>();
-        TokenMerging.State merging = null;
+        TokenMerging.State sized = null; // tokens with sizes: proportional attention follows
         for (TokenSite site : plan.sites()) {
             TransformerBlock block = vit.blocks().get(site.block());
             int tokensIn = site.block() == 0 ? (int) firstTokens(vit) : tokens[site.block() - 1];
@@ -47,8 +48,12 @@ public final class TokenReduction {
             String reduced = switch (plan.method()) {
                 case EVIT -> AttentiveTokenKeeping.write(w, block, x, site.count(), width, analyzed.shapes());
                 case TOME -> {
-                    merging = TokenMerging.write(w, block, x, site.count(), tokensIn, width, analyzed.shapes(), merging);
-                    yield merging.tokens();
+                    sized = TokenMerging.write(w, block, x, site.count(), tokensIn, width, analyzed.shapes(), sized);
+                    yield sized.tokens();
+                }
+                case SEMANTIC -> {
+                    sized = SemanticTokens.write(w, block, x, site.count(), tokensIn);
+                    yield sized.tokens();
                 }
             };
             for (Node r : readers) {
@@ -60,8 +65,8 @@ public final class TokenReduction {
             }
             reducedAt.add(reduced);
         }
-        if (merging != null) {
-            TokenMerging.addProportionalAttention(g, vit, plan, merging, analyzed.shapes(), copy.opset());
+        if (sized != null) {
+            TokenMerging.addProportionalAttention(g, vit, sized, analyzed.shapes(), copy.opset());
         }
         TokenCountFix.apply(g, analyzed.shapes(), reducedAt, new OpWriter(g, "/tokens", copy.opset()));
         g.removeDeadNodes(); // the replaced shape constants
@@ -86,6 +91,9 @@ public final class TokenReduction {
         if (vit.isHierarchical() || vit.embedding() == null || vit.embedding().classToken() == null) {
             throw new UserException("token reduction needs a plain ViT with a class token (DeiT/ViT style); "
                     + "this model is hierarchical or has no class token");
+        }
+        if (plan.method() == TokenMethod.SEMANTIC && plan.sites().size() > 1) {
+            throw new UserException("semantic tokens are made at one depth; the plan has " + plan.sites().size() + " sites");
         }
         for (TokenSite s : plan.sites()) {
             if (s.block() >= vit.blocks().size()) {

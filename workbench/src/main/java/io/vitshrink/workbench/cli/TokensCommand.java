@@ -34,14 +34,14 @@ import picocli.CommandLine.Option;
 
 /** {@code vitshrink tokens}: token pruning/merging written into the ONNX graph. */
 @Command(name = "tokens", mixinStandardHelpOptions = true,
-        description = "Reduce the tokens a ViT processes (EViT attentive-token keeping or ToMe merging) by rewriting "
+        description = "Reduce the tokens a ViT processes (EViT attentive-token keeping, ToMe merging or semantic tokens) by rewriting "
                 + "the ONNX graph; give the schedule (--keep/--at, --r) or a MACs target (--target-macs) searched on --calib.")
 public final class TokensCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "M", description = "float ONNX model (plain ViT with a class token)")
     Path model;
 
-    @Option(names = "--method", defaultValue = "evit", description = "evit or tome (default: ${DEFAULT-VALUE})")
+    @Option(names = "--method", defaultValue = "evit", description = "evit, tome or semantic (default: ${DEFAULT-VALUE})")
     String method;
 
     @Option(names = "--keep", paramLabel = "F",
@@ -50,11 +50,14 @@ public final class TokensCommand implements Callable<Integer> {
 
     @Option(names = "--at", split = ",", paramLabel = "B[,B…]",
             description = "blocks (from 0) after whose attention tokens are reduced; evit default 3,6,9 (EViT's 4th/7th/10th "
-                    + "layers), tome default: every block")
+                    + "layers), tome default: every block, semantic: one block (default 3)")
     List<Integer> at;
 
     @Option(names = "--r", paramLabel = "N", description = "tome: token pairs merged at each --at block")
     Integer r;
+
+    @Option(names = "--k", paramLabel = "N", description = "semantic: semantic tokens made at the (one) --at block")
+    Integer k;
 
     @Option(names = "--target-macs", paramLabel = "F",
             description = "search the schedule on --calib to keep this share of the MACs (e.g. 0.7)")
@@ -129,6 +132,11 @@ public final class TokensCommand implements Callable<Integer> {
             tokenPlan = TokenPlanJson.read(fromPlan);
         } else if (targetMacs != null) {
             tokenPlan = searched(m, analyzed, search, evalSet, result);
+        } else if (m == TokenMethod.SEMANTIC) {
+            if (at != null && at.size() != 1) {
+                throw new UserException("semantic tokens are made at one block: give one --at value, not " + at);
+            }
+            tokenPlan = search.semanticPlan(at == null ? 3 : at.get(0), k);
         } else if (m == TokenMethod.EVIT) {
             tokenPlan = search.evitPlan(at == null ? List.of(3, 6, 9) : at, keep);
         } else {
@@ -172,17 +180,23 @@ public final class TokensCommand implements Callable<Integer> {
     }
 
     private void checkOptions(TokenMethod m) {
-        int ways = (fromPlan != null ? 1 : 0) + (targetMacs != null ? 1 : 0) + (keep != null || r != null ? 1 : 0);
+        int ways = (fromPlan != null ? 1 : 0) + (targetMacs != null ? 1 : 0) + (keep != null || r != null || k != null ? 1 : 0);
         if (ways != 1) {
-            throw new UserException("tokens needs exactly one of: --target-macs F (searched), "
-                    + (m == TokenMethod.EVIT ? "--keep F [--at B,…]" : "--r N [--at B,…]") + ", or --from-plan PLAN");
+            throw new UserException("tokens needs exactly one of: --target-macs F (searched), " + switch (m) {
+                case EVIT -> "--keep F [--at B,…]";
+                case TOME -> "--r N [--at B,…]";
+                case SEMANTIC -> "--k N [--at B]";
+            } + ", or --from-plan PLAN");
+        }
+        if (k != null && (m != TokenMethod.SEMANTIC || k < 1)) {
+            throw new UserException(m == TokenMethod.SEMANTIC ? "--k must be at least 1, not " + k : "--k is for --method semantic");
         }
         if (keep != null && (m != TokenMethod.EVIT || !(keep > 0 && keep < 1))) {
             throw new UserException(m == TokenMethod.EVIT ? "--keep must be between 0 and 1 (the share of image tokens kept), not " + keep
-                    : "--keep is for --method evit; tome takes --r");
+                    : "--keep is for --method evit; tome takes --r, semantic --k");
         }
         if (r != null && (m != TokenMethod.TOME || r < 1)) {
-            throw new UserException(m == TokenMethod.TOME ? "--r must be at least 1, not " + r : "--r is for --method tome; evit takes --keep");
+            throw new UserException(m == TokenMethod.TOME ? "--r must be at least 1, not " + r : "--r is for --method tome; evit takes --keep, semantic --k");
         }
         if (targetMacs != null && calib == null) {
             throw new UserException("--target-macs needs --calib DIR: the schedule is chosen by agreement on calibration images");

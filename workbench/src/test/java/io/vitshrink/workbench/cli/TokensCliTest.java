@@ -102,7 +102,8 @@ class TokensCliTest {
         assertUserError(tokens("x.onnx", "--keep", "0.5", "--target-macs", "0.5", "--calib", calib.toString()), "exactly one");
         assertUserError(tokens("x.onnx", "--keep", "0.5", "--at", "9"), "block 9");
         assertUserError(tokens("x.onnx", "--method", "tome", "--keep", "0.5"), "--keep is for");
-        assertUserError(tokens("x.onnx", "--method", "semantic", "--keep", "0.5"), "unknown token method");
+        assertUserError(tokens("x.onnx", "--method", "stvit", "--keep", "0.5"), "unknown token method");
+        assertUserError(tokens("x.onnx", "--method", "semantic", "--k", "4", "--at", "1,2"), "one block");
         assertUserError(tokens("x.onnx", "--target-macs", "0.5"), "--calib");
         assertThat(dir.resolve("x.onnx")).doesNotExist();
     }

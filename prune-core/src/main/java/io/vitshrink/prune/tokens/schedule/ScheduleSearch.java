@@ -61,7 +61,8 @@ public final class ScheduleSearch {
         }
         Set<TokenPlan> out = new LinkedHashSet<>();
         int depth = cost.blocks();
-        for (int start = method == TokenMethod.EVIT ? 1 : 0; start <= Math.min(4, depth - 2); start++) {
+        int lastStart = method == TokenMethod.SEMANTIC ? Math.min(6, depth - 2) : Math.min(4, depth - 2);
+        for (int start = method == TokenMethod.TOME ? 0 : 1; start <= lastStart; start++) {
             if (method == TokenMethod.EVIT) {
                 for (int every : new int[] {3, 2}) {
                     List<Integer> at = new ArrayList<>();
@@ -74,6 +75,11 @@ public final class ScheduleSearch {
                             out.add(p);
                         }
                     }
+                }
+            } else if (method == TokenMethod.SEMANTIC) {
+                TokenPlan p = semantic(start, targetRatio);
+                if (p != null) {
+                    out.add(p);
                 }
             } else {
                 TokenPlan p = tome(start, targetRatio);
@@ -124,6 +130,29 @@ public final class ScheduleSearch {
             }
         }
         return null;
+    }
+
+    /** The most semantic tokens (a near-square grid, rows × rows or rows × (rows + 1)) at {@code depth} that meet the target. */
+    TokenPlan semantic(int depth, double target) {
+        TokenPlan best = null;
+        int patches = cost.tokens() - 1;
+        for (int rows = 1; rows * rows < patches; rows++) {
+            for (int k : new int[] {rows * rows, rows * (rows + 1)}) {
+                if (k >= patches) {
+                    continue;
+                }
+                TokenPlan p = semanticPlan(depth, k);
+                if (cost.ratio(p) <= target && (best == null || k > best.sites().get(0).count())) {
+                    best = p;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Semantic tokens: {@code k} of them after block {@code depth}. */
+    public TokenPlan semanticPlan(int depth, int k) {
+        return new TokenPlan(TokenMethod.SEMANTIC, List.of(new TokenSite(depth, k)));
     }
 
     /** ToMe merging {@code r} pairs in every block from {@code start}. */

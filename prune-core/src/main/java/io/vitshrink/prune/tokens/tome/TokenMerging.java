@@ -10,7 +10,6 @@ import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.onnx.vit.VitStructure;
 import io.vitshrink.prune.tokens.AttentionTaps;
 import io.vitshrink.prune.tokens.OpWriter;
-import io.vitshrink.prune.tokens.TokenPlan;
 import java.util.List;
 
 /**
@@ -40,7 +39,7 @@ public final class TokenMerging {
      */
     public record State(String tokens, String size, int block, List<State> history) {
         /** The size in force in a block's attention: from the last merge before that block, or null. */
-        String sizeBefore(int b) {
+        public String sizeBefore(int b) {
             String s = null;
             for (State st : history) {
                 if (st.block < b) {
@@ -118,9 +117,8 @@ public final class TokenMerging {
      * Adds {@code log(size)} to the attention logits of every block after the first merge (the size
      * of the last merge before that block).
      */
-    public static void addProportionalAttention(Graph g, VitStructure vit, TokenPlan plan, State last, ValueShapes shapes,
-            long opset) {
-        int first = plan.sites().isEmpty() ? Integer.MAX_VALUE : last.history().get(0).block();
+    public static void addProportionalAttention(Graph g, VitStructure vit, State last, ValueShapes shapes, long opset) {
+        int first = last.history().get(0).block();
         for (TransformerBlock block : vit.blocks()) {
             if (block.index() <= first) {
                 continue;
