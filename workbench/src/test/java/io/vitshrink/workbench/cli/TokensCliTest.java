@@ -84,6 +84,16 @@ class TokensCliTest {
     }
 
     @Test
+    void semanticTokensAtOneBlock() throws IOException {
+        Path json = dir.resolve("semantic.json");
+        CliRun r = tokens("semantic.onnx", "--method", "semantic", "--k", "4", "--at", "1", "--json", json.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("tokens_per_block").toString()).isEqualTo("[17,17,5,5]");
+        assertThat(j.get("plan_sites").asText()).isEqualTo("semantic 1:4");
+    }
+
+    @Test
     void quantizingAReducedModelRecordsTheTokenPlan() throws IOException {
         assertThat(tokens("evit-q.onnx", "--keep", "0.6", "--at", "1").exitCode()).isZero();
         Path json = dir.resolve("q.json");

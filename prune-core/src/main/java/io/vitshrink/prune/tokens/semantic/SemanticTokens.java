@@ -14,14 +14,20 @@ import java.util.List;
  * are replaced by {@code k = rows × cols} semantic tokens, each initialized as the average of one cell
  * of an adaptive spatial pooling of the patch grid, then refined by one parameter-free attention step
  * over the image tokens (query = the pooled token, keys = values = the image tokens, cosine similarity
- * times {@link #TEMPERATURE}); the rest of the network runs on the class token and the semantic tokens.
+ * times {@link #TEMPERATURE}, a sharp step); the rest of the network runs on the class token and the semantic tokens.
  * Each semantic token counts as {@code patches / k} patches in later attentions (proportional
  * attention, as ToMe's sizes). Ops: Slice, MatMul (pooling as a constant matrix), ReduceSum, Sqrt,
  * Div, Mul, Softmax, Concat. {@link SemanticTokensReference} computes the same in Java.
  */
 public final class SemanticTokens {
-    /** Sharpness of the refinement's cosine attention (cosines lie in [-1, 1]). */
-    public static final float TEMPERATURE = 10f;
+    /**
+     * Sharpness of the refinement's cosine attention (cosines lie in [-1, 1]). Measured on DeiT-Tiny
+     * (semantic 3:100, 64 calibration images, top-1 agreement with float): pooling alone 0.52,
+     * temperature 10 0.30, 30 0.73, 100 0.81, 300 0.84, 1000 0.84. Without training, averages of many
+     * tokens are out of distribution for the later blocks; a sharp step pulls each pooled token to
+     * the image tokens nearest to it.
+     */
+    public static final float TEMPERATURE = 300f;
 
     private SemanticTokens() {
     }
