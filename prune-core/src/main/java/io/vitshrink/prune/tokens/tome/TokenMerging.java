@@ -106,7 +106,12 @@ public final class TokenMerging {
         String merged = w.op("Concat", List.of(unm, dst), Attribute.of("axis", 1L)); // [B, N-r, D+1]
         String newSize = w.slice(merged, 2, width, width + 1);
         String sum = w.slice(merged, 2, 0, width);
-        String tokens = w.op("Div", List.of(sum, newSize));
+        String merged0 = w.op("Div", List.of(sum, newSize));
+        // The class token is never merged and never merged into (it is an A token, and only B tokens
+        // receive), so it is x's first token unchanged: taking it from x directly keeps the stream a
+        // Concat of x's class token, which the structure recognizer walks through to the block's MLP.
+        String tokens = w.op("Concat", List.of(w.slice(x, 1, 0, 1), w.slice(merged0, 1, 1, Long.MAX_VALUE)),
+                Attribute.of("axis", 1L));
         List<State> history = new java.util.ArrayList<>(previous == null ? List.of() : previous.history());
         State state = new State(tokens, newSize, block.index(), history);
         history.add(state);
