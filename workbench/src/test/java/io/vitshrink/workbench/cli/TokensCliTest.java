@@ -118,6 +118,25 @@ class TokensCliTest {
         assertThat(dir.resolve("x.onnx")).doesNotExist();
     }
 
+    @Test
+    void hostilePlansAndPathsAreRefused() throws IOException {
+        Path notAPlan = dir.resolve("not-a-plan.json");
+        Files.writeString(notAPlan, "{\"kind\": \"something else\"}");
+        assertUserError(tokens("y.onnx", "--from-plan", notAPlan.toString()), "not a vitshrink token plan");
+        Path badSites = dir.resolve("bad-sites.json");
+        Files.writeString(badSites, "{\"kind\": \"vitshrink-token-plan\", \"method\": \"evit\", \"sites\": [{\"block\": \"x\"}]}");
+        assertUserError(tokens("y.onnx", "--from-plan", badSites.toString()), "integer");
+        Path garbage = dir.resolve("garbage.json");
+        Files.writeString(garbage, "{{{");
+        assertUserError(tokens("y.onnx", "--from-plan", garbage.toString()), "cannot read token plan");
+        byte[] before = Files.readAllBytes(model);
+        CliRun over = CliRun.of("tokens", "--model", model.toString(), "--keep", "0.5", "--at", "1", "--image-size", "32",
+                "--out", model.toString());
+        assertUserError(over, "never overwrites");
+        assertThat(Files.readAllBytes(model)).isEqualTo(before);
+        assertThat(dir.resolve("y.onnx")).doesNotExist();
+    }
+
     private static void assertUserError(CliRun r, String mentions) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(VitshrinkCli.USER_ERROR);
         assertThat(r.err()).contains(mentions).doesNotContain("Exception").hasLineCount(1);
