@@ -211,6 +211,11 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .put("bops", PlanCost.bops(floatAnalysis.cost(), quantPlan))
                 .put("float_bops", floatAnalysis.cost().bops(32, 32))
                 .put("plan", plan.getFileName().toString());
+        // reduce, then quantize: a token-reduced input carries its token plan, and the result records both
+        String tokenPlan = floatModel.metadata().get(io.vitshrink.prune.tokens.TokenReduction.METADATA_KEY);
+        if (tokenPlan != null) {
+            result.put("token_plan", tokenPlan);
+        }
         print(result);
         result.writeTo(output.json);
         return 0;

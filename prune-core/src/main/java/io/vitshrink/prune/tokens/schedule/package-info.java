@@ -1,0 +1,2 @@
+/** Where and how much to reduce: MACs estimate of a token plan and the search for a MACs target. */
+package io.vitshrink.prune.tokens.schedule;
