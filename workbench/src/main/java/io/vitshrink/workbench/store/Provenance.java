@@ -1,0 +1,44 @@
+package io.vitshrink.workbench.store;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What a run was made with (library versions) and where (the machine): stored with every run. */
+public final class Provenance {
+
+    private Provenance() {
+    }
+
+    public static Map<String, String> versions(String vitshrinkVersion) {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("vitshrink", vitshrinkVersion);
+        v.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
+        v.put("java", System.getProperty("java.version"));
+        v.put("sqlite_jdbc", implementationVersion(org.sqlite.JDBC.class, "unknown"));
+        return v;
+    }
+
+    public static Map<String, String> machine() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("arch", System.getProperty("os.arch"));
+        m.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        m.put("max_heap_bytes", Long.toString(Runtime.getRuntime().maxMemory()));
+        m.put("host", host());
+        return m;
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String implementationVersion(Class<?> c, String fallback) {
+        String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
+        return v == null ? fallback : v;
+    }
+}
