@@ -13,9 +13,17 @@ public final class Provenance {
     public static Map<String, String> versions(String vitshrinkVersion) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("vitshrink", vitshrinkVersion);
-        v.put("onnxruntime", ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
         v.put("java", System.getProperty("java.version"));
-        v.put("sqlite_jdbc", implementationVersion(org.sqlite.JDBC.class, "unknown"));
+        // read from the build (not by asking ONNX Runtime, which would load its native library just for this)
+        try (java.io.InputStream in = Provenance.class.getResourceAsStream("library-versions.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            new java.util.TreeMap<>(p).forEach((k, val) -> v.put(k.toString(), val.toString()));
+        } catch (java.io.IOException e) {
+            v.put("libraries", "unknown: " + e.getMessage());
+        }
         return v;
     }
 
@@ -35,10 +43,5 @@ public final class Provenance {
         } catch (Exception e) {
             return "unknown";
         }
-    }
-
-    private static String implementationVersion(Class<?> c, String fallback) {
-        String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
-        return v == null ? fallback : v;
     }
 }

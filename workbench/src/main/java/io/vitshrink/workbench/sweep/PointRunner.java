@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.io.AtomicFiles;
-import io.vitshrink.workbench.cli.VitshrinkCli;
 import io.vitshrink.workbench.output.JsonResult;
 import io.vitshrink.workbench.store.Provenance;
 import io.vitshrink.workbench.store.RunFolders;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,9 +48,8 @@ final class PointRunner {
             for (int i = 0; i < point.steps().size() && error == null; i++) {
                 Step step = point.steps().get(i);
                 StepContext ctx = new StepContext(point.model(), input, staging, i, point.data(), threads);
-                List<String> args = step.kind().arguments(ctx, step.settings());
                 StringWriter err = new StringWriter();
-                int rc = VitshrinkCli.run(new PrintWriter(err, true), args.toArray(String[]::new));
+                int rc = step.kind().run(ctx, step.settings(), new PrintWriter(err, true));
                 if (rc != 0) {
                     error = step.kind().name() + ": " + errorLine(err.toString(), rc);
                     break;

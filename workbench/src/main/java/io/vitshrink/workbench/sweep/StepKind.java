@@ -32,6 +32,14 @@ public interface StepKind {
     /** The vitshrink command line that runs this step; it must write {@link #json(StepContext)}. */
     List<String> arguments(StepContext ctx, Map<String, String> settings);
 
+    /**
+     * Runs the step: by default its command in-process ({@link #arguments}), with the command's error
+     * output (its {@code vitshrink: …} line) going to {@code err}. Returns the exit code.
+     */
+    default int run(StepContext ctx, Map<String, String> settings, java.io.PrintWriter err) {
+        return io.vitshrink.workbench.cli.VitshrinkCli.run(err, arguments(ctx, settings).toArray(String[]::new));
+    }
+
     /** The flat JSON result file the command writes. */
     default Path json(StepContext ctx) {
         return ctx.file(name(), ".json");
