@@ -96,6 +96,8 @@ public final class TradeoffChart {
     private static NumberAxis linearAxis(String label) {
         NumberAxis a = new NumberAxis(label);
         a.setAutoRangeIncludesZero(false);
+        a.setAutoRangeMinimumSize(1.0); // points that share one cost (e.g. quantization keeps MACs) get a readable axis
+        a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.##"));
         return a;
     }
 

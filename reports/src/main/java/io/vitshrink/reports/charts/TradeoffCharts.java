@@ -30,7 +30,7 @@ public final class TradeoffCharts {
     private static final Axis AGREEMENT = new Axis("top-1 agreement with float (%)", r -> 100 * r.number("agreement_top1"), false);
     private static final Axis DROP = new Axis("top-1 drop vs float (points)", r -> 100 * r.number("top1_drop"), false);
     private static final Axis BOPS = new Axis("GBOPs per image (log)", r -> r.number("bops") / 1e9, true);
-    private static final Axis MACS = new Axis("GMACs per image", r -> r.number("macs") / 1e9, false);
+    private static final Axis MACS = new Axis("MMACs per image", r -> r.number("macs") / 1e6, false);
     private static final Axis SIZE = new Axis("weights at their bit width (MB, log)", r -> r.number("weight_bytes") / 1e6, true);
     private static final Axis LATENCY = new Axis("latency / float latency (batch 1, same run)", r -> r.number("latency_ratio_b1"), false);
 
