@@ -68,12 +68,14 @@ public final class ReportCommand implements Callable<Integer> {
         RunFilter filter = RunFilter.parse(filters);
         List<RunRecord> runs = new ArrayList<>();
         List<String> dbNames = new ArrayList<>();
+        List<Integer> dbIndex = new ArrayList<>();
         for (Path db : dbs) {
             try (RunStore store = RunStore.open(db)) {
                 for (RunRecord r : store.all()) {
                     if (filter.test(r)) {
                         runs.add(r);
                         dbNames.add(db.getFileName().toString());
+                        dbIndex.add(dbs.indexOf(db));
                     }
                 }
             }
@@ -99,7 +101,19 @@ public final class ReportCommand implements Callable<Integer> {
         String source = "From " + String.join(", ", dbs.stream().map(Path::toString).toList())
                 + (filters.isEmpty() ? "" : ", filtered by " + String.join(" and ", filters))
                 + evaluationNote(runs) + ".";
-        ReportInput input = new ReportInput(title, source, rows, drawn, all, provenance(runs), Map.of());
+        Map<String, String> heatmaps = new LinkedHashMap<>();
+        for (int i = 0; i < runs.size() && heatmaps.size() < 12; i++) {
+            RunRecord r = runs.get(i);
+            if (r.ok() && r.runDir() != null) {
+                Path folder = dbs.get(dbIndex.get(i)).toAbsolutePath().getParent().resolve(r.runDir());
+                String t = "Bit allocation: " + r.label();
+                String svg = io.vitshrink.workbench.report.PlanHeatmaps.svg(folder, t, "heat-" + r.key().substring(0, 8));
+                if (svg != null) {
+                    heatmaps.put(t, svg);
+                }
+            }
+        }
+        ReportInput input = new ReportInput(title, source, rows, drawn, all, provenance(runs), heatmaps);
         ReportWriter.Written w = ReportWriter.write(input, out);
         System.out.printf("report: %d runs, %d charts → %s%n", rows.size(), w.charts().size(), w.index());
         return 0;

@@ -31,7 +31,7 @@ import java.util.Set;
  *   - [quantize: {bits: W8A8}, bench: {batch: 1}]   # a chain: bench times the quantized model
  * </pre>
  *
- * Paths (models, data folders, recipe files) are relative to the sweep file's folder.
+ * Paths (models, data folders, recipe files, {@code scheme} files) are relative to the sweep file's folder.
  *
  * @param name the sweep's name (default: the file name without extension)
  * @param points every point, in the order written, duplicates removed
@@ -39,6 +39,7 @@ import java.util.Set;
 public record SweepFile(String name, List<SweepPoint> points) {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("name", "models", "data", "points");
+    private static final Set<String> FILE_SETTINGS = Set.of("scheme");
     private static final Set<String> DATA = Set.of("calib", "calib_size", "calib_seed", "eval", "eval_limit", "eval_seed",
             "preset", "image_size", "cache");
 
@@ -73,7 +74,7 @@ public record SweepFile(String name, List<SweepPoint> points) {
             int n = 0;
             for (JsonNode entry : entries) {
                 n++;
-                for (List<Step> chain : GridExpansion.expand(chain(entry, where + ", point entry " + n))) {
+                for (List<Step> chain : GridExpansion.expand(chain(entry, where + ", point entry " + n, base))) {
                     SweepPoint p = new SweepPoint(model, sha, chain, data);
                     points.putIfAbsent(p.key(), p);
                 }
@@ -141,15 +142,15 @@ public record SweepFile(String name, List<SweepPoint> points) {
     }
 
     /** An entry: one step ({@code eval}, {@code quantize: {…}}) or a list of them (a chain). */
-    private static List<StepGrid> chain(JsonNode entry, String where) {
+    private static List<StepGrid> chain(JsonNode entry, String where, Path base) {
         List<StepGrid> chain = new ArrayList<>();
         if (entry.isArray()) {
             int i = 0;
             for (JsonNode s : entry) {
-                chain.add(step(s, where + " step " + ++i));
+                chain.add(step(s, where + " step " + ++i, base));
             }
         } else {
-            chain.add(step(entry, where));
+            chain.add(step(entry, where, base));
         }
         if (chain.isEmpty()) {
             throw new UserException(where + " is an empty chain");
@@ -157,7 +158,7 @@ public record SweepFile(String name, List<SweepPoint> points) {
         return chain;
     }
 
-    private static StepGrid step(JsonNode s, String where) {
+    private static StepGrid step(JsonNode s, String where, Path base) {
         if (s.isTextual()) {
             return new StepGrid(StepKinds.get(s.asText()), Map.of());
         }
@@ -180,9 +181,9 @@ public record SweepFile(String name, List<SweepPoint> points) {
                 }
                 List<String> values = new ArrayList<>();
                 if (e.getValue().isArray()) {
-                    e.getValue().forEach(v -> values.add(scalar(v, where, e.getKey())));
+                    e.getValue().forEach(v -> values.add(settingValue(v, where, e.getKey(), base)));
                 } else {
-                    values.add(scalar(e.getValue(), where, e.getKey()));
+                    values.add(settingValue(e.getValue(), where, e.getKey(), base));
                 }
                 if (values.isEmpty()) {
                     throw new UserException(where + ": " + kindName + "." + e.getKey() + " is an empty list");
@@ -191,6 +192,15 @@ public record SweepFile(String name, List<SweepPoint> points) {
             }
         }
         return new StepGrid(kind, axes);
+    }
+
+    /** A setting's value; a file setting ({@code scheme}) that exists relative to the sweep file is made absolute. */
+    private static String settingValue(JsonNode v, String where, String key, Path base) {
+        String s = scalar(v, where, key);
+        if (FILE_SETTINGS.contains(key) && Files.isRegularFile(base.resolve(s))) {
+            return base.resolve(s).normalize().toString();
+        }
+        return s;
     }
 
     private static String scalar(JsonNode v, String where, String key) {

@@ -26,6 +26,7 @@ class SweepCliTest {
               - quantize: {bits: [W8A8, W4A4], format: simulated}
               - [quantize: {bits: W8A8}, bench: {runs: 2, warmup: 1}]
               - quantize: {bits: W8A8, observer: no_such_observer}
+              - quantize: {bits: W8A8, scheme: skip-block0.yaml}
             """;
 
     @TempDir
@@ -59,14 +60,15 @@ class SweepCliTest {
     @Test
     void aRerunSkipsRecordedPointsRetriesFailedOnesAndShardsMergeToTheSameRows() throws Exception {
         Path sweep = TinySweep.write(dir, POINTS);
+        Files.writeString(dir.resolve("skip-block0.yaml"), "base: vit-all\nexclude:\n  blocks: [0]\n");
         Path db = dir.resolve("all.db");
         Run first = cli("sweep", sweep.toString(), "--db", db.toString());
         assertThat(first.code()).as(first.err()).isEqualTo(1); // one point fails
-        assertThat(first.err()).contains("sweep: 5/5 points (1 failed)").contains("ETA");
+        assertThat(first.err()).contains("sweep: 6/6 points (1 failed)").contains("ETA");
         assertThat(first.out()).contains("W4A4 uniform format=simulated").contains("unknown observer 'no_such_observer'")
-                .contains("5 points: 4 ok, 1 failed, 0 were already recorded");
+                .contains("6 points: 5 ok, 1 failed, 0 were already recorded");
         List<RunRecord> rows = rows(db);
-        assertThat(rows).hasSize(5);
+        assertThat(rows).hasSize(6);
         RunRecord failed = rows.stream().filter(r -> !r.ok()).findFirst().orElseThrow();
         assertThat(failed.error()).startsWith("quantize: unknown observer 'no_such_observer'");
         RunRecord w8 = rows.stream().filter(r -> r.label().equals("W8A8 uniform format=simulated")).findFirst().orElseThrow();
@@ -81,25 +83,25 @@ class SweepCliTest {
 
         Run again = cli("sweep", sweep.toString(), "--db", db.toString());
         assertThat(again.code()).isEqualTo(1);
-        assertThat(again.err()).contains("4 already recorded, 1 to run");
+        assertThat(again.err()).contains("5 already recorded, 1 to run");
         List<RunRecord> after = rows(db);
-        assertThat(after).hasSize(5);
+        assertThat(after).hasSize(6);
         assertThat(after.stream().filter(r -> !r.ok()).findFirst().orElseThrow().attempts()).isEqualTo(2);
         assertThat(after.stream().filter(RunRecord::ok).toList()).isEqualTo(rows.stream().filter(RunRecord::ok).toList());
 
         // the same sweep in two shards, merged, gives the same points with the same accuracy
         Path s0 = dir.resolve("s0.db");
         Path s1 = dir.resolve("s1.db");
-        assertThat(cli("sweep", sweep.toString(), "--db", s0.toString(), "--shard", "0/2", "-q").code()).isIn(0, 1);
+        assertThat(cli("sweep", sweep.toString(), "--db", s0.toString(), "--shard", "0/2", "-q", "--jobs", "2").code()).isIn(0, 1);
         assertThat(cli("sweep", sweep.toString(), "--db", s1.toString(), "--shard", "1/2", "-q").code()).isIn(0, 1);
         assertThat(rows(s0)).isNotEmpty();
         assertThat(rows(s1)).isNotEmpty();
         Path merged = dir.resolve("merged.db");
         Run m = cli("merge", s0.toString(), s1.toString(), "--into", merged.toString());
         assertThat(m.code()).as(m.err()).isZero();
-        assertThat(m.out()).contains("5 added");
+        assertThat(m.out()).contains("6 added");
         Run m2 = cli("merge", s0.toString(), s1.toString(), "--into", merged.toString());
-        assertThat(m2.out()).contains("0 added, 0 replaced, 5 already there");
+        assertThat(m2.out()).contains("0 added, 0 replaced, 6 already there");
         assertThat(accuracy(rows(merged))).isEqualTo(accuracy(after));
 
         Path report = dir.resolve("report");
@@ -107,8 +109,8 @@ class SweepCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html).contains("<svg class=\"chart\"").contains("Top-1 vs BOPs").contains("Failed points")
-                .contains("RepQ-ViT").doesNotContain("src=\"http").doesNotContain("href=\"http");
-        assertThat(Files.readAllLines(report.resolve("runs.csv"))).hasSize(6);
+                .contains("RepQ-ViT").contains("Bit allocation: W8A8 uniform scheme=").doesNotContain("src=\"http").doesNotContain("href=\"http");
+        assertThat(Files.readAllLines(report.resolve("runs.csv"))).hasSize(7);
         assertThat(report.resolve("summary.md")).content().contains("| model |");
         assertThat(report.resolve("charts").resolve("top1-vs-bops.svg")).content().startsWith("<?xml");
         Run filtered = cli("report", "--db", merged.toString(), "--out", dir.resolve("r2").toString(), "--filter", "w_bits=4");
