@@ -61,8 +61,8 @@ public final class TradeoffChart {
             refs.addSeries(r);
         }
         ValueAxis x = logX ? logAxis(xLabel) : linearAxis(xLabel);
-        NumberAxis y = new NumberAxis(yLabel);
-        y.setAutoRangeIncludesZero(false);
+        NumberAxis y = linearAxis(yLabel);
+        y.setAutoRangeMinimumSize(2.0); // equal accuracies: a readable two-point range, not ten ticks of "7.9E1"
         int[] measuredColors = new int[measured.size()];
         for (int i = 0; i < measured.size(); i++) {
             measuredColors[i] = colors.getOrDefault(measured.get(i).name(), i);
