@@ -2,7 +2,6 @@ package io.vitshrink.workbench.store;
 
 import io.vitshrink.onnx.UserException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +85,7 @@ public final class RunFolders {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UserException("cannot clean the run folders in " + runs + ": " + e.getMessage(), e);
         }
     }
 
