@@ -1,4 +1,6 @@
 /**
- * Reports (next issues): result tables, trade-off charts (PNG/SVG) and self-contained HTML/Markdown reports. Never runs a model.
+ * Reports: result tables (Tablesaw: CSV, HTML), trade-off charts (JFreeChart, rendered headless to SVG),
+ * and the self-contained HTML / Markdown report. Works on {@link io.vitshrink.reports.ResultRow}s handed
+ * over by the workbench; never runs a model and never reads a results database itself.
  */
 package io.vitshrink.reports;

@@ -88,6 +88,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    RunRecorder recorder;
+
     @Override
     public Integer call() throws Exception {
         if (suite) {
@@ -114,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
         new OutputPaths().input("the input model (--model)", model).input("the reference model (--reference)", reference)
                 .input("the preprocessing recipe (--preset)", Files.isRegularFile(Path.of(preset)) ? Path.of(preset) : null)
                 .input("the dataset manifest (--data)", DataOptions.manifestFile(data))
-                .output("--json", output.json);
+                .output("--json", output.json).output("--db", recorder.db);
         Model m = ModelIO.load(model);
         int[] chw = imageShape(m);
         JsonResult result = new JsonResult().put("model", model.getFileName().toString())
@@ -169,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         System.out.print(table.render());
         result.writeTo(output.json);
+        recorder.record(model, result);
         return 0;
     }
 

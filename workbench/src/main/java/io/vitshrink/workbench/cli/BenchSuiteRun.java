@@ -39,11 +39,13 @@ final class BenchSuiteRun {
         }
         OptionRanges.imageSize(o.imageSize);
         check(o.reference == null, "--reference does not apply to --suite (it compares the W8A8 model with the float one itself)");
+        check(o.recorder.db == null || o.model != null,
+                "--db with --suite needs --model (the bundled tiny ViT is written anew each time, so there is nothing to key the run on)");
         new OutputPaths().input("the input model (--model)", o.model)
                 .input("the preprocessing recipe (--preset)", o.preset != null && Files.isRegularFile(Path.of(o.preset))
                         ? Path.of(o.preset) : null)
                 .input("the dataset manifest (--data)", DataOptions.manifestFile(o.data))
-                .output("--json", o.output.json);
+                .output("--json", o.output.json).output("--db", o.recorder.db);
         Path work = Files.createTempDirectory("vitshrink-bench-suite");
         try {
             BenchSuite.Subject subject = subject(work);
@@ -63,6 +65,9 @@ final class BenchSuiteRun {
             result.put("data", dataName);
             System.out.print(table(result).render());
             result.writeTo(o.output.json);
+            if (o.model != null) {
+                o.recorder.record(o.model, result);
+            }
             return 0;
         } finally {
             Folders.deleteTree(work);

@@ -1,5 +1,7 @@
 package io.vitshrink.workbench.cli;
 
+import io.vitshrink.onnx.io.AtomicFiles;
+import io.vitshrink.workbench.demo.DemoSweep;
 import io.vitshrink.workbench.demo.DemoWorkspace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -7,12 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vitshrink demo}: runs the workbench end to end on a bundled tiny ViT and generated images,
- * then prints the commands to run each step by hand.
+ * {@code vitshrink demo}: runs the workbench end to end on a bundled tiny ViT and generated images —
+ * inspect, eval, a sweep into a results database, a report folder — then prints the commands to run
+ * each step by hand.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Write a tiny ViT and generated images, then inspect, evaluate, quantize (W8A8) and benchmark it "
-                + "(no network, no downloads).")
+        description = "Write a tiny ViT and generated images, inspect and evaluate it, run a small sweep (float, W8A8, "
+                + "W6A6, W4A4 with uniform and log2 quantizers, benchmarked) into a results database and write a report "
+                + "folder (no network, no downloads).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "vitshrink-demo", paramLabel = "DIR",
@@ -40,7 +44,6 @@ public final class DemoCommand implements Callable<Integer> {
         String data = ws.images().toString();
         String preset = ws.recipe().toString();
         String size = Integer.toString(ws.config().imageSize());
-        Path quantized = out.resolve("tiny-vit-w8a8.onnx");
         section("1/4 inspect: what the model is and what it costs");
         int rc = VitshrinkCli.run("inspect", model, "--image-size", size,
                 "--json", out.resolve("inspect.json").toString());
@@ -53,25 +56,26 @@ public final class DemoCommand implements Callable<Integer> {
         if (rc != 0) {
             return rc;
         }
-        section("3/4 quantize: W8A8 (int8 QDQ), calibrated on 32 other images, evaluated against the float model");
-        rc = VitshrinkCli.run("quantize", "--model", model, "--calib", ws.calibration().toString(), "--eval", data,
-                "--preset", preset, "--image-size", size, "--no-cache", "--quiet", "--out", quantized.toString(),
-                "--json", out.resolve("quantize.json").toString());
+        Path sweep = out.resolve("sweep.yaml");
+        AtomicFiles.writeString(sweep, DemoSweep.yaml(ws.config().imageSize()));
+        Path db = out.resolve("results.db");
+        section("3/4 sweep: float, W8A8/W6A6/W4A4 × uniform/log2 (simulated) and W8A8 int8 QDQ, each benchmarked "
+                + "against float (" + sweep + "; rerun it: recorded points are skipped)");
+        rc = VitshrinkCli.run("sweep", sweep.toString(), "--db", db.toString());
         if (rc != 0) {
             return rc;
         }
-        section("4/4 bench: ONNX Runtime latency of the W8A8 model against the float model, in one run");
-        rc = VitshrinkCli.run("bench", "--model", quantized.toString(), "--reference", model, "--batch", "1,8", "--runs", "20",
-                "--image-size", size, "--quiet", "--json", out.resolve("bench.json").toString());
+        Path report = out.resolve("report");
+        section("4/4 report: trade-off charts, tables and a Markdown summary");
+        rc = VitshrinkCli.run("report", "--db", db.toString(), "--out", report.toString(), "--title", "vitshrink demo: tiny ViT");
         if (rc != 0) {
             return rc;
         }
-        section("done: results in " + out + "/{inspect,eval,quantize,bench}.json; run the steps yourself with");
+        section("done: open " + report.resolve("index.html") + "; run the steps yourself with");
         System.out.println("  bin/vitshrink inspect " + model);
         System.out.println("  bin/vitshrink eval --model " + model + " --data " + data + " --preset " + preset);
-        System.out.println("  bin/vitshrink quantize --model " + model + " --calib " + ws.calibration() + " --eval " + data
-                + " --preset " + preset + " --image-size " + size + " --out " + quantized);
-        System.out.println("  bin/vitshrink bench --model " + quantized + " --reference " + model + " --image-size " + size);
+        System.out.println("  bin/vitshrink sweep " + sweep + " --db " + db);
+        System.out.println("  bin/vitshrink report --db " + db + " --out " + report);
         return 0;
     }
 

@@ -38,12 +38,15 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    RunRecorder recorder;
+
     @Override
     public Integer call() {
         new OutputPaths().input("the input model (--model)", model).input("the reference model (--reference)", reference)
                 .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
                 .input("the dataset manifest (--data)", DataOptions.manifestFile(data))
-                .output("--json", output.json);
+                .output("--json", output.json).output("--db", recorder.db);
         DataOptions.Prepared prepared = dataOptions.prepare(data);
         Model floatModel = ModelIO.load(model);
         Model referenceModel = reference == null ? null : ModelIO.load(reference);
@@ -63,6 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
                 .put("data", prepared.source()).put("preset", prepared.recipe().name())
                 .putAll(result.json());
         j.writeTo(output.json);
+        recorder.record(model, j);
         return 0;
     }
 

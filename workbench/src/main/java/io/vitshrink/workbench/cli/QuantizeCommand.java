@@ -125,6 +125,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    RunRecorder recorder;
+
     @Override
     public Integer call() throws Exception {
         if (fromPlan == null && calib == null) {
@@ -143,7 +146,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .output("--out", out);
         Path plan = planFile != null ? planFile : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".plan.json");
         outputs.output(planFile != null ? "--plan" : "the plan file (--out with .plan.json; choose it with --plan)", plan)
-                .output("--json", output.json);
+                .output("--json", output.json).output("--db", recorder.db);
         Model floatModel = ModelIO.load(model);
         JsonResult result = new JsonResult().put("model", model.getFileName().toString()).put("out", out.getFileName().toString());
         QuantPlan quantPlan;
@@ -218,6 +221,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         print(result);
         result.writeTo(output.json);
+        recorder.record(model, result);
         return 0;
     }
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vitshrink", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Post-training quantization and pruning workbench for Vision Transformers in ONNX.",
         subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, TokensCommand.class, BenchCommand.class,
-            DemoCommand.class,
+            DemoCommand.class, SweepCommand.class, MergeCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class VitshrinkCli {
     /** Exit code of a user error (bad path, bad model, bad option value). */
@@ -31,13 +31,25 @@ public final class VitshrinkCli {
 
     /** Runs the command line and returns the exit code (used by tests as well). */
     public static int run(String... args) {
+        return run(null, args);
+    }
+
+    /**
+     * Runs the command line with picocli's error output (usage errors, {@code vitshrink: …} lines,
+     * internal-error traces) sent to {@code err} instead of stderr: a sweep runs commands in-process
+     * and records that line as the error of a failed point. Null keeps stderr.
+     */
+    public static int run(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new VitshrinkCli());
+        if (err != null) {
+            cli.setErr(err);
+        }
         cli.setExecutionExceptionHandler(VitshrinkCli::handle);
         cli.setParameterExceptionHandler((ex, a) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("vitshrink: " + ex.getMessage());
-            err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
-            err.flush();
+            PrintWriter w = ex.getCommandLine().getErr();
+            w.println("vitshrink: " + ex.getMessage());
+            w.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+            w.flush();
             return USER_ERROR;
         });
         return cli.execute(args);

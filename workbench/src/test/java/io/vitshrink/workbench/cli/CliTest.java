@@ -104,10 +104,11 @@ class CliTest {
         assertThat(out.resolve("tiny-vit.onnx")).exists();
         assertThat(out.resolve("inspect.json")).exists();
         assertThat(out.resolve("eval.json")).exists();
-        assertThat(out.resolve("bench.json")).exists();
-        assertThat(out.resolve("quantize.json")).exists();
-        assertThat(out.resolve("tiny-vit-w8a8.onnx")).exists();
-        assertThat(r.out()).contains("top-1       1.0000");
+        assertThat(out.resolve("sweep.yaml")).exists();
+        assertThat(out.resolve("results.db")).exists();
+        assertThat(out.resolve("report").resolve("index.html")).content().contains("<svg class=\"chart\"")
+                .contains("W4A4 log2").contains("W8A8 uniform format=qdq");
+        assertThat(r.out()).contains("top-1       1.0000").contains("8 points: 8 ok, 0 failed");
     }
 
     @Test
