@@ -8,10 +8,9 @@ import java.util.Map;
 /**
  * The registry of sweep step kinds: the one place a new kind is added.
  *
- * <p>Extension point: {@code prune} and {@code tokens} (issues 6 and 7) plug in as one line each, e.g.
- * {@code register(new CommandStep("prune", Set.of("sparsity", "method", …), true, s -> "prune " + s.get("method")))}
- * once their commands exist — a step kind only maps settings to the command's options and names its
- * output model. Chains ({@code [prune, quantize, bench]}) already work: each step gets the previous
+ * <p>Extension point: a command that writes a model plugs in as one {@link StepKind} class and one line
+ * here ({@link TokensStep} is the pattern) — a step kind only maps settings to the command's options and
+ * names its output model. Chains ({@code [prune, quantize, bench]}) already work: each step gets the previous
  * step's model as {@code --model} and the sweep's model as the reference.
  */
 public final class StepKinds {
@@ -21,6 +20,7 @@ public final class StepKinds {
         register(new QuantizeStep());
         register(new EvalStep());
         register(new BenchStep());
+        register(new TokensStep());
     }
 
     private StepKinds() {

@@ -127,6 +127,29 @@ class SweepCliTest {
     }
 
     @Test
+    void tokenReductionChainsIntoQuantizeAndIsRecordedWithItsMetrics() throws Exception {
+        Path sweep = TinySweep.write(dir, """
+                  - tokens: {method: tome, r: 2}
+                  - [tokens: {method: evit, keep: 0.7, at: "0"}, quantize: {bits: W8A8}]
+                """);
+        Path db = dir.resolve("tokens.db");
+        Run run = cli("sweep", sweep.toString(), "--db", db.toString());
+        assertThat(run.code()).as(run.err() + run.out()).isZero();
+        List<RunRecord> rows = rows(db);
+        assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        RunRecord tome = rows.stream().filter(r -> r.label().contains("tome")).findFirst().orElseThrow();
+        assertThat(tome.method()).isEqualTo("tokens tome");
+        assertThat(((Number) tome.metrics().get("macs_ratio")).doubleValue()).isLessThan(1.0).isGreaterThan(0.3);
+        assertThat(tome.metrics()).containsKeys("top1", "agreement_top1", "tokens_per_block");
+        // the chain quantized the reduced model: its quantize keys are there, and the token plan it read
+        RunRecord chain = rows.stream().filter(r -> r.label().contains("evit")).findFirst().orElseThrow();
+        assertThat(chain.metrics()).containsKeys("w_bits", "token_plan", "macs_ratio");
+        Run again = cli("sweep", sweep.toString(), "--db", db.toString());
+        assertThat(again.out()).contains("2 were already recorded");
+        assertThat(rows(db)).hasSize(2);
+    }
+
+    @Test
     void userErrorsOfTheSweepCommandsAreOneLine() throws Exception {
         Path sweep = TinySweep.write(dir, "  - eval\n");
         Run badShard = cli("sweep", sweep.toString(), "--db", dir.resolve("x.db").toString(), "--shard", "2/2");
