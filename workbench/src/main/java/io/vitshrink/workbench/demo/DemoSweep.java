@@ -25,6 +25,7 @@ public final class DemoSweep {
                   - - quantize: {bits: [W8A8, W6A6, W4A4], quantizer: [uniform, log2], format: simulated}
                     - bench: {batch: 1, runs: 10}
                   - [quantize: {bits: W8A8, format: qdq}, bench: {batch: 1, runs: 10}]   # deployable int8
+                  - [tokens: {method: tome, r: 2}, eval, bench: {batch: 1, runs: 10}]    # token merging (ToMe)
                 """.formatted(imageSize);
     }
 }
