@@ -1,7 +1,5 @@
 package io.vitshrink.workbench.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vitshrink.data.sampling.DatasetSplit;
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
@@ -44,6 +42,7 @@ import io.vitshrink.workbench.search.LabeledBatch;
 import io.vitshrink.workbench.search.MaxDropSearch;
 import io.vitshrink.workbench.search.PlanScorer;
 import io.vitshrink.workbench.search.Score;
+import io.vitshrink.workbench.search.SensitivityFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +131,11 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--gelu-quantizer", defaultValue = "uniform", description = "post-GELU quantizer at every width (default: ${DEFAULT-VALUE})")
     String geluQuantizer;
 
+    @Option(names = "--sensitivity", paramLabel = "FILE",
+            description = "reuse the sensitivity.json of an earlier search (same model, scheme, settings and --bits) "
+                    + "instead of measuring it again")
+    Path sensitivityFile;
+
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "folder for sensitivity.csv/json, frontier.csv, plans/, chosen.onnx and chosen.plan.json")
     Path out;
@@ -169,7 +173,8 @@ public final class SearchCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserException("--out " + out + " is a file; search writes a folder of results");
         }
-        new OutputPaths().input("the input model (--model)", model).input("the preprocessing recipe (--preset)", dataOptions.presetFile())
+        new OutputPaths().input("the input model (--model)", model).input("the sensitivity table (--sensitivity)", sensitivityFile)
+                .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
                 .output("--json", output.json);
         long start = System.nanoTime();
         Model floatModel = ModelIO.load(model);
@@ -198,10 +203,15 @@ public final class SearchCommand implements Callable<Integer> {
         List<QuantUnit> units = QuantUnits.of(calibrated.targets(), calibrated.workingModel().graph(), analysis.cost(), grouping);
         List<LabeledBatch> held = HeldOut.load(split.evaluation(), pool.recipe(), dataOptions.loaderOptions());
         SensitivityTable table;
-        try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
+        if (sensitivityFile != null) {
+            table = SensitivityFile.read(sensitivityFile, units, widths);
+            System.err.println("note: sensitivity read from " + sensitivityFile + " (" + table.images() + " held-out images)");
+        } else {
+            try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
                 (long) units.size() * widths.length, output.quiet)) {
-            table = new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(held),
+                table = new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(held),
                     (done, total) -> p.advanceTo(done));
+            }
         }
         double sensitivitySeconds = (System.nanoTime() - start) / 1e9;
 
@@ -296,7 +306,7 @@ public final class SearchCommand implements Callable<Integer> {
             PlanJson.write(e.plan(), out.resolve("plans").resolve(e.id() + ".plan.json"));
         }
         AtomicFiles.writeString(out.resolve("sensitivity.csv"), table.toCsv());
-        AtomicFiles.writeString(out.resolve("sensitivity.json"), sensitivityJson(table));
+        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table));
         AtomicFiles.writeString(out.resolve("frontier.csv"), FrontierCsv.of(evaluated, chosen.id()));
         Path chosenPlan = out.resolve("chosen.plan.json");
         PlanJson.write(chosen.plan(), chosenPlan);
@@ -308,7 +318,7 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("budget", requested.toString()).put("max_drop", maxDrop).put("allocator", chosenAllocator.name())
                 .put("bits", Arrays.stream(widths).boxed().toList()).put("grouping", grouping.key()).put("units", units.size())
                 .put("calib_images", calibrated.images()).put("holdout_images", table.images())
-                .put("sensitivity_runs", units.size() * widths.length)
+                .put("sensitivity_runs", sensitivityFile != null ? 0 : units.size() * widths.length)
                 .put("calib_seconds", calibrated.calibrationSeconds() + calibrated.statisticsSeconds())
                 .put("sensitivity_seconds", sensitivitySeconds).put("evaluation_seconds", evaluationSeconds)
                 .put("search_seconds", sensitivitySeconds + evaluationSeconds)
@@ -355,35 +365,6 @@ public final class SearchCommand implements Callable<Integer> {
         return s.labeled() ? String.format(Locale.ROOT, "top-1 %.4f (float %.4f, drop %.2f points), agreement %.4f, KL %.4f",
                 s.top1(), s.referenceTop1(), 100 * (s.referenceTop1() - s.top1()), s.agreement(), s.kl())
                 : String.format(Locale.ROOT, "agreement %.4f, KL %.4f", s.agreement(), s.kl());
-    }
-
-    private static String sensitivityJson(SensitivityTable t) throws Exception {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        List<Integer> ranking = t.ranking();
-        for (int r = 0; r < ranking.size(); r++) {
-            int u = ranking.get(r);
-            QuantUnit unit = t.units().get(u);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("unit", unit.name());
-            row.put("role", unit.isWeight() ? "weight" : "activation");
-            row.put("block", unit.block());
-            row.put("size", unit.size());
-            row.put("rank", r + 1);
-            Map<String, Object> kl = new LinkedHashMap<>();
-            Map<String, Object> agreement = new LinkedHashMap<>();
-            for (int k = 0; k < t.bitOptions().length; k++) {
-                kl.put(String.valueOf(t.bitOptions()[k]), t.kl()[u][k]);
-                agreement.put(String.valueOf(t.bitOptions()[k]), t.agreement()[u][k]);
-            }
-            row.put("kl", kl);
-            row.put("agreement_top1", agreement);
-            rows.add(row);
-        }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("holdout_images", t.images());
-        doc.put("bits", Arrays.stream(t.bitOptions()).boxed().toList());
-        doc.put("units", rows);
-        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc) + "\n";
     }
 
     private static void print(JsonResult r, SensitivityTable t) {
