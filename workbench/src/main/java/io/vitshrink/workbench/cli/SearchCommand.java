@@ -213,6 +213,10 @@ public final class SearchCommand implements Callable<Integer> {
             }
         }
         double sensitivitySeconds = (System.nanoTime() - start) / 1e9;
+        // written at once: a second search (another budget, --max-drop) can reuse it while this one evaluates
+        Files.createDirectories(out);
+        AtomicFiles.writeString(out.resolve("sensitivity.csv"), table.toCsv());
+        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table));
 
         // 4. allocation: the frontier, and the candidates at the requested budget
         long evalStart = System.nanoTime();
@@ -222,23 +226,7 @@ public final class SearchCommand implements Callable<Integer> {
                 : new Budget(Map.of(Budget.Kind.BOPS, (double) widestUniform.bops()));
         List<Allocator> others = List.of(chosenAllocator, chosenAllocator instanceof KnapsackAllocator
                 ? new GreedyAllocator() : new KnapsackAllocator());
-        List<FrontierPoint> points = new ArrayList<>();
-        if (maxDrop == null) {
-            for (Allocator a : others) {
-                a.allocate(problem, requested).ifPresent(x -> points.add(new FrontierPoint(a.name(), requested, x)));
-            }
-            for (int k = widths.length - 1; k >= 0; k--) { // the widest uniform plan within the budget, as a reference
-                Allocation u = problem.allocation(problem.uniform(k));
-                if (requested.allows(u.measures())) {
-                    points.add(new FrontierPoint("uniform", requested, u));
-                    break;
-                }
-            }
-            if (points.isEmpty()) {
-                throw new UserException("no plan fits --budget " + budget + ": even every unit at " + widths[0]
-                        + " bits measures " + describe(problem.meter().measure(problem.bits(problem.uniform(0)))));
-            }
-        }
+        List<FrontierPoint> points = maxDrop == null ? atBudget(problem, requested, others) : new ArrayList<>();
         int requestedCount = points.size();
         for (FrontierPoint p : Frontier.build(problem, List.of(chosenAllocator), requested, levels)) {
             if (points.stream().noneMatch(q -> q.allocation().sameBits(p.allocation()))) {
@@ -247,8 +235,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
 
         // 5. every plan measured for real on the held-out images; candidates on --eval
-        Model working = calibrated.workingModel();
-        PlanScorer heldScorer = PlanScorer.inMemory(held, working, runtime.toRunnerOptions());
+        PlanScorer heldScorer = PlanScorer.inMemory(held, calibrated.workingModel(), runtime.toRunnerOptions());
         PlanScorer evalScorer = evalSet == null ? heldScorer : PlanScorer.streamed(evalSet.dataset(), evalSet.recipe(),
                 dataOptions.loaderOptions(), floatModel, runtime.toRunnerOptions());
         String sha = FileHash.sha256(model);
@@ -258,45 +245,15 @@ public final class SearchCommand implements Callable<Integer> {
             for (int i = 0; i < points.size(); i++) {
                 FrontierPoint fp = points.get(i);
                 QuantPlan plan = MixedPlan.of(calibrated, units, fp.allocation(), name, sha, VersionProvider.version(), fp.allocator());
-                Score h = heldScorer.score(quantize(working, plan));
+                Score h = heldScorer.score(quantize(calibrated.workingModel(), plan));
                 evaluated.add(new EvaluatedPoint(String.format(Locale.ROOT, "%02d-%s", i, fp.allocator()), fp, plan,
                         i < requestedCount, h, null));
                 p.advanceTo(i + 1);
             }
         }
-        EvaluatedPoint chosen;
-        if (maxDrop == null) {
-            chosen = null;
-            for (int i = 0; i < requestedCount; i++) {
-                EvaluatedPoint e = evaluated.get(i);
-                e = e.withEval(evalSet == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
-                evaluated.set(i, e);
-                System.err.printf("candidate %s: %s%n", e.id(), describe(e.eval()));
-                if (chosen == null || better(e.eval(), chosen.eval())) {
-                    chosen = e;
-                }
-            }
-        } else {
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < evaluated.size(); i++) {
-                if (requested.allows(evaluated.get(i).point().allocation().measures())) {
-                    order.add(i);
-                }
-            }
-            order.sort(Comparator.comparingDouble(i -> requested.size(evaluated.get(i).point().allocation().measures())));
-            MaxDropSearch.Result r = MaxDropSearch.run(order.size(), maxDrop, j -> {
-                EvaluatedPoint e = evaluated.get(order.get(j));
-                Score sc = evalSet == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan()));
-                System.err.printf("probe %s (%s): %s%n", e.id(), describe(e.point().allocation().measures()), describe(sc));
-                return sc;
-            });
-            r.measured().forEach((j, sc) -> evaluated.set(order.get(j), evaluated.get(order.get(j)).withEval(sc)));
-            if (r.chosen() < 0) {
-                throw new UserException("no plan within --budget keeps the drop within " + maxDrop + " points (the widest measured "
-                        + describe(r.measured().get(order.size() - 1)) + "); widen --bits or the budget");
-            }
-            chosen = evaluated.get(order.get(r.chosen()));
-        }
+        Model working = calibrated.workingModel();
+        EvaluatedPoint chosen = maxDrop == null ? bestMeasured(evaluated, requestedCount, evalSet == null ? null : evalScorer, working)
+                : smallestWithinDrop(evaluated, requested, evalSet == null ? null : evalScorer, working);
         double evaluationSeconds = (System.nanoTime() - evalStart) / 1e9;
 
         // 6. outputs: plans, tables, and the chosen model rebuilt from its plan alone
@@ -304,8 +261,6 @@ public final class SearchCommand implements Callable<Integer> {
         for (EvaluatedPoint e : evaluated) {
             PlanJson.write(e.plan(), out.resolve("plans").resolve(e.id() + ".plan.json"));
         }
-        AtomicFiles.writeString(out.resolve("sensitivity.csv"), table.toCsv());
-        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table));
         AtomicFiles.writeString(out.resolve("frontier.csv"), FrontierCsv.of(evaluated, chosen.id()));
         Path chosenPlan = out.resolve("chosen.plan.json");
         PlanJson.write(chosen.plan(), chosenPlan);
@@ -335,6 +290,66 @@ public final class SearchCommand implements Callable<Integer> {
         print(result, table);
         result.writeTo(output.json);
         return 0;
+    }
+
+    /** The plans of both allocators at the requested budget, and the widest uniform plan that fits it. */
+    private List<FrontierPoint> atBudget(AllocationProblem problem, Budget requested, List<Allocator> allocators) {
+        List<FrontierPoint> points = new ArrayList<>();
+        for (Allocator a : allocators) {
+            a.allocate(problem, requested).ifPresent(x -> points.add(new FrontierPoint(a.name(), requested, x)));
+        }
+        int[] widths = problem.bitOptions();
+        for (int k = widths.length - 1; k >= 0; k--) {
+            Allocation u = problem.allocation(problem.uniform(k));
+            if (requested.allows(u.measures())) {
+                points.add(new FrontierPoint("uniform", requested, u));
+                break;
+            }
+        }
+        if (points.isEmpty()) {
+            throw new UserException("no plan fits --budget " + budget + ": even every unit at " + widths[0]
+                    + " bits measures " + describe(problem.meter().measure(problem.bits(problem.uniform(0)))));
+        }
+        return points;
+    }
+
+    /** Budget mode: the first {@code count} plans measured on --eval (or held out), the best kept. */
+    private static EvaluatedPoint bestMeasured(List<EvaluatedPoint> evaluated, int count, PlanScorer evalScorer, Model working) {
+        EvaluatedPoint chosen = null;
+        for (int i = 0; i < count; i++) {
+            EvaluatedPoint e = evaluated.get(i);
+            e = e.withEval(evalScorer == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
+            evaluated.set(i, e);
+            System.err.printf("candidate %s: %s%n", e.id(), describe(e.eval()));
+            if (chosen == null || better(e.eval(), chosen.eval())) {
+                chosen = e;
+            }
+        }
+        return chosen;
+    }
+
+    /** Accuracy-aware mode: bisection over the plans within the budget, sorted by the budget's measure. */
+    private EvaluatedPoint smallestWithinDrop(List<EvaluatedPoint> evaluated, Budget requested, PlanScorer evalScorer,
+            Model working) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < evaluated.size(); i++) {
+            if (requested.allows(evaluated.get(i).point().allocation().measures())) {
+                order.add(i);
+            }
+        }
+        order.sort(Comparator.comparingDouble(i -> requested.size(evaluated.get(i).point().allocation().measures())));
+        MaxDropSearch.Result r = MaxDropSearch.run(order.size(), maxDrop, j -> {
+            EvaluatedPoint e = evaluated.get(order.get(j));
+            Score sc = evalScorer == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan()));
+            System.err.printf("probe %s (%s): %s%n", e.id(), describe(e.point().allocation().measures()), describe(sc));
+            return sc;
+        });
+        r.measured().forEach((j, sc) -> evaluated.set(order.get(j), evaluated.get(order.get(j)).withEval(sc)));
+        if (r.chosen() < 0) {
+            throw new UserException("no plan within --budget keeps the drop within " + maxDrop + " points (the widest measured "
+                    + (order.isEmpty() ? "nothing" : describe(r.measured().get(order.size() - 1))) + "); widen --bits or the budget");
+        }
+        return evaluated.get(order.get(r.chosen()));
     }
 
     private static Model quantize(Model working, QuantPlan plan) {
