@@ -328,14 +328,30 @@ public final class SearchCommand implements Callable<Integer> {
         return chosen;
     }
 
-    /** Accuracy-aware mode: bisection over the plans within the budget, sorted by the budget's measure. */
+    /**
+     * Accuracy-aware mode: bisection over the allocator's plans within the budget, sorted by the budget's
+     * measure, with the widest uniform plan as the last resort. The other uniform plans stay out: they
+     * are not on the allocator's frontier and would break the bisection's assumption that a larger
+     * plan drops no more than a smaller one.
+     */
     private EvaluatedPoint smallestWithinDrop(List<EvaluatedPoint> evaluated, Budget requested, PlanScorer evalScorer,
             Model working) {
         List<Integer> order = new ArrayList<>();
+        int widestUniform = -1;
         for (int i = 0; i < evaluated.size(); i++) {
-            if (requested.allows(evaluated.get(i).point().allocation().measures())) {
-                order.add(i);
+            FrontierPoint p = evaluated.get(i).point();
+            if (!requested.allows(p.allocation().measures())) {
+                continue;
             }
+            if (!p.allocator().equals("uniform")) {
+                order.add(i);
+            } else if (widestUniform < 0 || requested.size(p.allocation().measures())
+                    > requested.size(evaluated.get(widestUniform).point().allocation().measures())) {
+                widestUniform = i;
+            }
+        }
+        if (widestUniform >= 0) {
+            order.add(widestUniform);
         }
         order.sort(Comparator.comparingDouble(i -> requested.size(evaluated.get(i).point().allocation().measures())));
         MaxDropSearch.Result r = MaxDropSearch.run(order.size(), maxDrop, j -> {
