@@ -3,16 +3,13 @@ package io.vitshrink.quant;
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.model.Model;
-import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.quant.calibration.CalibrationInputs;
 import io.vitshrink.quant.calibration.Calibrator;
 import io.vitshrink.quant.calibration.FanOut;
 import io.vitshrink.quant.calibration.SampleCollector;
-import io.vitshrink.quant.nonuniform.ConsumerProduct;
 import io.vitshrink.quant.nonuniform.NonUniformQuantization;
-import io.vitshrink.quant.nonuniform.NonUniformQuantizer;
 import io.vitshrink.quant.nonuniform.NonUniformRewriter;
 import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.observers.ActivationObserver;
@@ -21,7 +18,6 @@ import io.vitshrink.quant.observers.ChannelStatsObserver;
 import io.vitshrink.quant.observers.ObserverKind;
 import io.vitshrink.quant.observers.TensorObserver;
 import io.vitshrink.quant.observers.WeightRangeMethod;
-import io.vitshrink.quant.observers.WeightRanges;
 import io.vitshrink.quant.plan.QuantPlan;
 import io.vitshrink.quant.plan.TensorQuantization;
 import io.vitshrink.quant.plan.TensorRole;
@@ -136,6 +132,20 @@ public final class PtqPipeline {
 
     public Result run(Model model, String sourceName, String sourceSha256, String toolVersion, CalibrationInputs calibration,
             Settings settings) {
+        Calibrated c = calibrate(model, calibration, settings);
+        QuantPlan plan = c.plan(sourceName, sourceSha256, toolVersion, t -> t.spec().bits(), Map.of());
+        double searchSeconds = c.searchSeconds(); // the plan searched every non-uniform quantizer
+        Model quantized = apply(model, plan, settings.matMulNBits(), settings.imageSize());
+        return new Result(plan, quantized, c.notes(), c.images(), c.calibrationSeconds(), c.statisticsSeconds(),
+                searchSeconds);
+    }
+
+    /**
+     * Reparameterization, target selection and the calibration pass, without choosing bit widths: the
+     * returned statistics give every target's parameters at any width ({@link Calibrated#quantization}),
+     * so that a mixed-precision search calibrates once for all its candidates.
+     */
+    public Calibrated calibrate(Model model, CalibrationInputs calibration, Settings settings) {
         AnalyzedModel analyzed = AnalyzedModel.of(model, settings.imageSize());
         List<String> notes = new ArrayList<>();
         Calibrator calibrator = new Calibrator(runnerOptions);
@@ -207,49 +217,8 @@ public final class PtqPipeline {
             images = ps.images();
             calibSeconds = ps.seconds();
         }
-        Map<String, NonUniformQuantizer> searched = new LinkedHashMap<>();
-        long searchStart = System.nanoTime();
-        for (PowerLawTarget p : powerLaw) {
-            SampleCollector a = samples.get(p.tensor());
-            int bits = selection.targets().stream().filter(t -> t.tensor().equals(p.tensor())).findFirst().orElseThrow().spec().bits();
-            ConsumerProduct product = p.otherOperand() != null
-                    ? ConsumerProduct.of(a.data(), a.shape(), samples.get(p.otherOperand()).data(), samples.get(p.otherOperand()).shape())
-                    : ConsumerProduct.ofLinear(a.data(), a.shape(), working.graph().initializer(p.weight()).orElseThrow().toFloats(),
-                            working.graph().initializer(p.weight()).orElseThrow().dims(), p.weightOutIn());
-            searched.put(p.tensor(), p.choice().choose(product, bits));
-        }
-        double searchSeconds = (System.nanoTime() - searchStart) / 1e9;
-
-        // 3. parameters
-        List<TensorQuantization> tensors = new ArrayList<>();
-        for (QuantTarget t : selection.targets()) {
-            if (t.role() == TensorRole.WEIGHT) {
-                Tensor w = working.graph().initializer(t.tensor()).orElseThrow();
-                tensors.add(new TensorQuantization(t.tensor(), TensorRole.WEIGHT, t.consumers(),
-                        WeightRanges.search(settings.weightRange(), w.toFloats(), w.dims(), t.channelAxis(), t.spec())));
-            } else if (searched.containsKey(t.tensor())) {
-                tensors.add(TensorQuantization.nonUniform(t.tensor(), t.consumers(), searched.get(t.tensor())));
-            } else {
-                tensors.add(new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(),
-                        observers.get(t.tensor()).params(t.spec())));
-            }
-        }
-        Map<String, Object> recorded = new LinkedHashMap<>();
-        recorded.put("scheme", settings.scheme().name());
-        recorded.put("w_bits", settings.scheme().weightBits());
-        recorded.put("a_bits", settings.scheme().activationBits());
-        recorded.put("edge_bits", settings.scheme().edgeBits());
-        recorded.put("granularity", settings.scheme().weightGranularity().key());
-        recorded.put("group_size", settings.scheme().groupSize());
-        recorded.put("observer", settings.observer().key());
-        recorded.put("weight_range", settings.weightRange().key());
-        recorded.put("reparam", settings.reparam().key());
-        recorded.put("softmax_quantizer", settings.softmaxQuantizer().key());
-        recorded.put("gelu_quantizer", settings.geluQuantizer().key());
-        recorded.put("calib_images", images);
-        QuantPlan plan = new QuantPlan(settings.format(), sourceName, sourceSha256, toolVersion, recorded, reparams, tensors);
-        Model quantized = apply(model, plan, settings.matMulNBits(), settings.imageSize());
-        return new Result(plan, quantized, notes, images, calibSeconds, statsSeconds, searchSeconds);
+        return new Calibrated(settings, working, reparams, selection.targets(), observers, powerLaw, samples, notes, images,
+                calibSeconds, statsSeconds);
     }
 
     /** Rebuilds the quantized model from the float model and a plan (what {@code --from-plan} does). */
@@ -259,20 +228,30 @@ public final class PtqPipeline {
             working = Reparameterizations.apply(model, AnalyzedModel.of(model, imageSize).structure(), plan.reparameterizations());
         }
         checkActivationChannels(working, plan, imageSize);
-        List<TensorQuantization> uniform = plan.tensors().stream().filter(TensorQuantization::isUniform).toList();
-        List<NonUniformQuantization> other = plan.tensors().stream().filter(t -> !t.isUniform())
-                .map(t -> new NonUniformQuantization(t.tensor(), t.consumers(), t.nonUniform())).toList();
-        if (!other.isEmpty() && plan.format().equals("qdq")) {
-            throw new UserException("the plan has non-uniform quantizers (" + other.get(0).quantizer().kind()
-                    + " on '" + other.get(0).tensor() + "'), which only the simulated format can express");
-        }
-        QuantRewriter rewriter = plan.format().equals("qdq") ? QdqRewriter.defaults().withMatMulNBits(matMulNBits)
-                : SimulatedRewriter.defaults();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("vitshrink.tool_version", plan.toolVersion());
         meta.put("vitshrink.source_model", plan.sourceModel());
         meta.put("vitshrink.source_sha256", plan.sourceSha256());
         plan.settings().forEach((k, v) -> meta.put("vitshrink.settings." + k, String.valueOf(v)));
+        return rewrite(working, plan.format(), plan.tensors(), matMulNBits, meta);
+    }
+
+    /**
+     * Inserts the quantizers of {@code tensors} into a model that already carries the plan's
+     * reparameterizations (what {@link #apply} does after replaying them); the mixed-precision search
+     * uses it to quantize one unit at a time on the reparameterized model.
+     */
+    public static Model rewrite(Model working, String format, List<TensorQuantization> tensors, boolean matMulNBits,
+            Map<String, String> meta) {
+        List<TensorQuantization> uniform = tensors.stream().filter(TensorQuantization::isUniform).toList();
+        List<NonUniformQuantization> other = tensors.stream().filter(t -> !t.isUniform())
+                .map(t -> new NonUniformQuantization(t.tensor(), t.consumers(), t.nonUniform())).toList();
+        if (!other.isEmpty() && format.equals("qdq")) {
+            throw new UserException("the plan has non-uniform quantizers (" + other.get(0).quantizer().kind()
+                    + " on '" + other.get(0).tensor() + "'), which only the simulated format can express");
+        }
+        QuantRewriter rewriter = format.equals("qdq") ? QdqRewriter.defaults().withMatMulNBits(matMulNBits)
+                : SimulatedRewriter.defaults();
         Model rewritten = rewriter.rewrite(working, uniform, meta);
         return other.isEmpty() ? rewritten : NonUniformRewriter.rewrite(rewritten, other);
     }

@@ -226,6 +226,14 @@ public final class QuantizeCommand implements Callable<Integer> {
     }
 
     private PtqPipeline.Settings settings() {
+        QuantScheme s = scheme(scheme, wBits, aBits, granularity, groupSize);
+        return new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
+                PtqPipeline.Reparam.parse(reparam), format, matMulNBits, imageSize, QuantizerChoice.parse(softmaxQuantizer),
+                QuantizerChoice.parse(geluQuantizer));
+    }
+
+    /** A preset or scheme file at the given widths, with {@code --granularity} (when given) overriding it. */
+    static QuantScheme scheme(String scheme, int wBits, int aBits, String granularity, int groupSize) {
         QuantScheme s;
         if (SchemePresets.names().contains(scheme)) {
             s = SchemePresets.get(scheme, wBits, aBits);
@@ -241,9 +249,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 s = s.withGranularity(g, groupSize);
             }
         }
-        return new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
-                PtqPipeline.Reparam.parse(reparam), format, matMulNBits, imageSize, QuantizerChoice.parse(softmaxQuantizer),
-                QuantizerChoice.parse(geluQuantizer));
+        return s;
     }
 
     /**
@@ -262,6 +268,16 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     /** A seeded sample of the calibration set, without any image that is also evaluated. */
     private DataOptions.Prepared calibrationSet(DataOptions.Prepared evalSet) {
+        DataOptions.Prepared all = calibrationPool(dataOptions, calib, evalSet);
+        ImageDataset pool = all.dataset();
+        if (calibSize < pool.size()) {
+            pool = SeededSampler.sample(pool, calibSize, calibSeed);
+        }
+        return new DataOptions.Prepared(pool, all.recipe(), all.source());
+    }
+
+    /** The whole calibration set without any image that is also evaluated (also used by {@code search}). */
+    static DataOptions.Prepared calibrationPool(DataOptions dataOptions, String calib, DataOptions.Prepared evalSet) {
         DataOptions.Prepared all = dataOptions.prepareAll(calib);
         ImageDataset pool = all.dataset();
         if (evalSet != null) {
@@ -283,9 +299,6 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         if (pool.size() == 0) {
             throw new UserException("no calibration image is left after removing the evaluation images");
-        }
-        if (calibSize < pool.size()) {
-            pool = SeededSampler.sample(pool, calibSize, calibSeed);
         }
         return new DataOptions.Prepared(pool, all.recipe(), all.source());
     }

@@ -1,0 +1,173 @@
+package io.vitshrink.quant;
+
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.quant.calibration.SampleCollector;
+import io.vitshrink.quant.nonuniform.ConsumerProduct;
+import io.vitshrink.quant.observers.ActivationObserver;
+import io.vitshrink.quant.observers.WeightRanges;
+import io.vitshrink.quant.plan.QuantPlan;
+import io.vitshrink.quant.plan.TensorQuantization;
+import io.vitshrink.quant.plan.TensorRole;
+import io.vitshrink.quant.quantizers.UniformSpec;
+import io.vitshrink.quant.reparam.Reparameterization;
+import io.vitshrink.quant.scheme.QuantTarget;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * The statistics of one calibration pass ({@link PtqPipeline#calibrate}): the reparameterized model, the
+ * targets, the activation observers and the raw samples of power-law activations. Any target's
+ * parameters at any bit width derive from them without touching the images again, which is what lets a
+ * mixed-precision search calibrate once for hundreds of candidates. Results are memoized per
+ * (tensor, bits); not thread-safe.
+ */
+public final class Calibrated {
+    private final PtqPipeline.Settings settings;
+    private final Model working;
+    private final List<Reparameterization> reparameterizations;
+    private final List<QuantTarget> targets;
+    private final Map<String, ActivationObserver> observers;
+    private final Map<String, PowerLawTarget> powerLaw = new HashMap<>();
+    private final Map<String, SampleCollector> samples;
+    private final List<String> notes;
+    private final int images;
+    private final double calibrationSeconds;
+    private final double statisticsSeconds;
+    private final Map<String, TensorQuantization> memo = new HashMap<>();
+    private double searchSeconds;
+
+    Calibrated(PtqPipeline.Settings settings, Model working, List<Reparameterization> reparameterizations,
+            List<QuantTarget> targets, Map<String, ActivationObserver> observers, List<PowerLawTarget> powerLaw,
+            Map<String, SampleCollector> samples, List<String> notes, int images, double calibrationSeconds,
+            double statisticsSeconds) {
+        this.settings = settings;
+        this.working = working;
+        this.reparameterizations = List.copyOf(reparameterizations);
+        this.targets = List.copyOf(targets);
+        this.observers = observers;
+        powerLaw.forEach(p -> this.powerLaw.put(p.tensor(), p));
+        this.samples = samples;
+        this.notes = List.copyOf(notes);
+        this.images = images;
+        this.calibrationSeconds = calibrationSeconds;
+        this.statisticsSeconds = statisticsSeconds;
+    }
+
+    /** The input model with the reparameterizations applied: what quantizers are inserted into. */
+    public Model workingModel() {
+        return working;
+    }
+
+    public List<Reparameterization> reparameterizations() {
+        return reparameterizations;
+    }
+
+    /** Every quantizable tensor of the scheme, weights first. */
+    public List<QuantTarget> targets() {
+        return targets;
+    }
+
+    public PtqPipeline.Settings settings() {
+        return settings;
+    }
+
+    public List<String> notes() {
+        return notes;
+    }
+
+    public int images() {
+        return images;
+    }
+
+    public double calibrationSeconds() {
+        return calibrationSeconds;
+    }
+
+    public double statisticsSeconds() {
+        return statisticsSeconds;
+    }
+
+    /** Time spent so far in non-uniform quantizer searches (they run on first use of a width). */
+    public double searchSeconds() {
+        return searchSeconds;
+    }
+
+    /** Whether the target gets a searched non-uniform quantizer (the post-Softmax / post-GELU inputs). */
+    public boolean isPowerLaw(QuantTarget t) {
+        return powerLaw.containsKey(t.tensor());
+    }
+
+    /**
+     * The target quantized at {@code bits}: weights get their range searched, activations take their
+     * observer's range for that width, power-law activations their searched quantizer at that width.
+     */
+    public TensorQuantization quantization(QuantTarget t, int bits) {
+        String key = t.tensor() + "@" + bits;
+        TensorQuantization q = memo.get(key);
+        if (q == null) {
+            q = compute(t, bits);
+            memo.put(key, q);
+        }
+        return q;
+    }
+
+    private TensorQuantization compute(QuantTarget t, int bits) {
+        UniformSpec s = t.spec();
+        UniformSpec spec = new UniformSpec(bits, s.signed(), s.symmetric(), s.granularity(), s.groupSize());
+        if (t.role() == TensorRole.WEIGHT) {
+            Tensor w = working.graph().initializer(t.tensor()).orElseThrow();
+            return new TensorQuantization(t.tensor(), TensorRole.WEIGHT, t.consumers(),
+                    WeightRanges.search(settings.weightRange(), w.toFloats(), w.dims(), t.channelAxis(), spec));
+        }
+        PowerLawTarget p = powerLaw.get(t.tensor());
+        if (p == null) {
+            return new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(), observers.get(t.tensor()).params(spec));
+        }
+        long start = System.nanoTime();
+        SampleCollector a = samples.get(p.tensor());
+        ConsumerProduct product;
+        if (p.otherOperand() != null) {
+            SampleCollector b = samples.get(p.otherOperand());
+            product = ConsumerProduct.of(a.data(), a.shape(), b.data(), b.shape());
+        } else {
+            Tensor w = working.graph().initializer(p.weight()).orElseThrow();
+            product = ConsumerProduct.ofLinear(a.data(), a.shape(), w.toFloats(), w.dims(), p.weightOutIn());
+        }
+        TensorQuantization q = TensorQuantization.nonUniform(t.tensor(), t.consumers(), p.choice().choose(product, bits));
+        searchSeconds += (System.nanoTime() - start) / 1e9;
+        return q;
+    }
+
+    /**
+     * A plan with every target at the width {@code bitsOf} gives it.
+     *
+     * @param extraSettings recorded settings that replace the pipeline's (e.g. {@code w_bits: "mixed"})
+     */
+    public QuantPlan plan(String sourceName, String sourceSha256, String toolVersion, ToIntFunction<QuantTarget> bitsOf,
+            Map<String, Object> extraSettings) {
+        List<TensorQuantization> tensors = new ArrayList<>();
+        for (QuantTarget t : targets) {
+            tensors.add(quantization(t, bitsOf.applyAsInt(t)));
+        }
+        Map<String, Object> recorded = new LinkedHashMap<>();
+        recorded.put("scheme", settings.scheme().name());
+        recorded.put("w_bits", settings.scheme().weightBits());
+        recorded.put("a_bits", settings.scheme().activationBits());
+        recorded.put("edge_bits", settings.scheme().edgeBits());
+        recorded.put("granularity", settings.scheme().weightGranularity().key());
+        recorded.put("group_size", settings.scheme().groupSize());
+        recorded.put("observer", settings.observer().key());
+        recorded.put("weight_range", settings.weightRange().key());
+        recorded.put("reparam", settings.reparam().key());
+        recorded.put("softmax_quantizer", settings.softmaxQuantizer().key());
+        recorded.put("gelu_quantizer", settings.geluQuantizer().key());
+        recorded.put("calib_images", images);
+        recorded.putAll(extraSettings);
+        return new QuantPlan(settings.format(), sourceName, sourceSha256, toolVersion, recorded, reparameterizations, tensors);
+    }
+}
