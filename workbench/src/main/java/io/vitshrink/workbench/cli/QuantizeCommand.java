@@ -113,6 +113,11 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--eval", paramLabel = "DIR", description = "evaluate the quantized and the float model on these images")
     String eval;
 
+    @Option(names = "--reference", paramLabel = "M0",
+            description = "with --eval: compare against this model instead of --model (e.g. the original of a pruned or "
+                    + "token-reduced input, so the drop and agreement cover both steps)")
+    Path reference;
+
     @Option(names = "--image-size", defaultValue = "224", description = "image size for symbolic input sizes")
     int imageSize;
 
@@ -130,6 +135,9 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (reference != null && eval == null) {
+            throw new UserException("--reference needs --eval (it is the model the evaluation compares against)");
+        }
         if (fromPlan == null && calib == null) {
             throw new UserException("quantize needs --calib DIR (calibration images), or --from-plan PLAN");
         }
@@ -143,6 +151,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
                 .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib))
                 .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
+                .input("the reference model (--reference)", reference)
                 .output("--out", out);
         Path plan = planFile != null ? planFile : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".plan.json");
         outputs.output(planFile != null ? "--plan" : "the plan file (--out with .plan.json; choose it with --plan)", plan)
@@ -304,8 +313,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     }
 
     private EvalResult evaluate(Model floatModel, Model quantized, DataOptions.Prepared evalSet) {
+        Model against = reference == null ? floatModel : ModelIO.load(reference);
         try (Runner q = Runner.open(quantized, runtime.toRunnerOptions());
-                Runner f = Runner.open(floatModel, runtime.toRunnerOptions())) {
+                Runner f = Runner.open(against, runtime.toRunnerOptions())) {
             return Evaluator.run(q, f, evalSet.dataset(), evalSet.recipe(), dataOptions.loaderOptions(), output.quiet);
         }
     }

@@ -56,9 +56,11 @@ final class PointRunner {
                 }
                 JsonResult r = read(step.kind().json(ctx));
                 step.kind().addFacts(ctx, r);
+                // a later step describes the model the point ends with, so its keys win (a quantize after
+                // tokens reports the final top-1); only "model" stays the first step's: the sweep's input
                 r.values().forEach((k, v) -> {
-                    if (metrics.get(k) == null) {
-                        metrics.put(k, v); // the first step to report a key keeps it (e.g. "model" = the input)
+                    if (metrics.get(k) == null || !k.equals("model")) {
+                        metrics.put(k, v);
                     }
                 });
                 Path out = step.kind().output(ctx);

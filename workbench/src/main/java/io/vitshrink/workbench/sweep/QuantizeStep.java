@@ -68,7 +68,8 @@ final class QuantizeStep implements StepKind {
                 .add("--image-size", d.imageSize()).path("--out", output(ctx)).path("--json", json(ctx))
                 .add("--threads", ctx.threads()).flag("--quiet", true).data(d);
         if (d.eval() != null) {
-            a.add("--eval", d.eval()).add("--limit", d.evalLimit()).add("--seed", d.evalSeed());
+            a.add("--eval", d.eval()).add("--limit", d.evalLimit()).add("--seed", d.evalSeed())
+                    .path("--reference", ctx.onOriginal() ? null : ctx.original()); // a chain is judged against the original
         }
         boolean nbits = "true".equalsIgnoreCase(settings.get("matmulnbits"));
         return a.flag("--matmulnbits", nbits).settings(settings, "matmulnbits").build();

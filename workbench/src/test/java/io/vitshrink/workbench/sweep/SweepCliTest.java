@@ -129,14 +129,15 @@ class SweepCliTest {
     @Test
     void tokenReductionChainsIntoQuantizeAndIsRecordedWithItsMetrics() throws Exception {
         Path sweep = TinySweep.write(dir, """
+                  - eval
                   - tokens: {method: tome, r: 2}
-                  - [tokens: {method: evit, keep: 0.7, at: "0"}, quantize: {bits: W8A8}]
+                  - [tokens: {method: evit, keep: 0.7, at: "0"}, quantize: {bits: W4A4}]
                 """);
         Path db = dir.resolve("tokens.db");
         Run run = cli("sweep", sweep.toString(), "--db", db.toString());
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         List<RunRecord> rows = rows(db);
-        assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.ok()).isTrue());
         RunRecord tome = rows.stream().filter(r -> r.label().contains("tome")).findFirst().orElseThrow();
         assertThat(tome.method()).isEqualTo("tokens tome");
         assertThat(((Number) tome.metrics().get("macs_ratio")).doubleValue()).isLessThan(1.0).isGreaterThan(0.3);
@@ -144,9 +145,17 @@ class SweepCliTest {
         // the chain quantized the reduced model: its quantize keys are there, and the token plan it read
         RunRecord chain = rows.stream().filter(r -> r.label().contains("evit")).findFirst().orElseThrow();
         assertThat(chain.metrics()).containsKeys("w_bits", "token_plan", "macs_ratio");
+        // the chain ends quantized and is judged against the original: quantize's keys win over the tokens step's
+        RunRecord original = rows.stream().filter(r -> r.label().equals("float")).findFirst().orElseThrow();
+        assertThat(chain.metrics().get("reference_top1")).isEqualTo(original.metrics().get("top1"));
+        assertThat(chain.metrics().get("w_bits")).isEqualTo(4);
+        assertThat(chain.metrics().get("model")).isEqualTo("tiny.onnx");
+        java.util.Map<String, Object> quantizeJson = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                db.resolveSibling(chain.runDir()).resolve("1-quantize.json").toFile(), java.util.Map.class);
+        assertThat(chain.metrics().get("top1")).isEqualTo(quantizeJson.get("top1"));
         Run again = cli("sweep", sweep.toString(), "--db", db.toString());
-        assertThat(again.out()).contains("2 were already recorded");
-        assertThat(rows(db)).hasSize(2);
+        assertThat(again.out()).contains("3 were already recorded");
+        assertThat(rows(db)).hasSize(3);
     }
 
     @Test
