@@ -1,9 +1,12 @@
 package io.vitshrink.prune.calibration;
 
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Attribute;
+import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Node;
 import io.vitshrink.onnx.model.Tensor;
-import io.vitshrink.onnx.runtime.ExposedOutputs;
+import io.vitshrink.onnx.model.ValueInfo;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import java.util.ArrayList;
@@ -13,9 +16,12 @@ import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
- * One ONNX Runtime pass over the calibration images with every requested Linear input exposed as a
- * graph output, accumulating each input's {@link InputGram}. Memory is d² doubles per input, not
- * proportional to the images.
+ * One ONNX Runtime pass over the calibration images that accumulates the {@link InputGram} of every
+ * requested Linear input. The product is computed inside the run: a copy of the model gets, per
+ * input value v, {@code Reshape(v, [-1, d]) → Transpose → MatMul} as an extra graph output, so ORT's
+ * GEMM forms XᵀX of the batch and only a d×d matrix leaves the session (the Java loop of
+ * {@link InputGram#add} is the reference the tests compare it with). Memory is d² per input,
+ * whatever the number of images.
  */
 public final class GramCollector {
     private final RunnerOptions options;
@@ -34,25 +40,25 @@ public final class GramCollector {
     public Map<String, InputGram> collect(Model model, Map<String, Integer> inputs, CalibrationImages images) {
         Map<String, InputGram> grams = new LinkedHashMap<>();
         inputs.forEach((name, dim) -> grams.put(name, new InputGram(dim)));
-        List<String> names = new ArrayList<>(inputs.keySet());
-        Model exposed = ExposedOutputs.expose(model, names);
+        Map<String, String> gramOutputs = new LinkedHashMap<>();
+        Model withGrams = withGramOutputs(model, inputs, gramOutputs);
+        List<String> outputs = new ArrayList<>(gramOutputs.values());
         int done = 0;
-        try (Runner runner = Runner.open(exposed, options); CalibrationImages.Pass pass = images.open()) {
+        try (Runner runner = Runner.open(withGrams, options); CalibrationImages.Pass pass = images.open()) {
             String input = runner.inputNames().get(0);
             while (pass.hasNext()) {
                 CalibrationImages.Batch b = pass.next();
                 Map<String, Runner.FloatOutput> out = runner.runFloats(
-                        Map.of(input, Tensor.ofFloats(input, b.shape(), b.pixels())), names);
-                for (String name : names) {
-                    Runner.FloatOutput v = out.get(name);
-                    int dim = inputs.get(name);
-                    long[] s = v.shape();
-                    if (s.length == 0 || s[s.length - 1] != dim) {
-                        throw new UserException("value '" + name + "' has shape " + java.util.Arrays.toString(s)
-                                + ", expected " + dim + " features on the last axis");
+                        Map.of(input, Tensor.ofFloats(input, b.shape(), b.pixels())), outputs);
+                gramOutputs.forEach((value, gram) -> {
+                    float[] xtx = out.get(gram).data();
+                    for (float v : xtx) {
+                        if (!Float.isFinite(v)) {
+                            throw new UserException("the activation '" + value + "' has NaN or Inf values on the calibration images");
+                        }
                     }
-                    grams.get(name).add(v.data(), v.data().length / dim);
-                }
+                    grams.get(value).addProduct(xtx);
+                });
                 done += b.size();
                 imagesDone.accept(done);
             }
@@ -61,5 +67,28 @@ public final class GramCollector {
             throw new UserException("no calibration image could be read");
         }
         return grams;
+    }
+
+    /** A copy of the model with, for each input value, its batch XᵀX as an extra output (named in {@code names}). */
+    static Model withGramOutputs(Model model, Map<String, Integer> inputs, Map<String, String> names) {
+        Model copy = model.copy();
+        Graph g = copy.graph();
+        for (Map.Entry<String, Integer> e : inputs.entrySet()) {
+            String v = e.getKey();
+            if (!g.valueNames().contains(v)) {
+                throw new UserException("the model has no value named '" + v + "'");
+            }
+            String shape = g.uniqueName(v + "/gram_shape");
+            g.putInitializer(Tensor.ofLongs(shape, new long[] {2}, new long[] {-1, e.getValue()}));
+            String rows = g.uniqueName(v + "/gram_rows");
+            g.addNode(new Node(rows, "Reshape", List.of(v, shape), List.of(rows)));
+            String t = g.uniqueName(v + "/gram_transpose");
+            g.addNode(new Node(t, "Transpose", List.of(rows), List.of(t), Attribute.ofInts("perm", 1, 0)));
+            String gram = g.uniqueName(v + "/gram");
+            g.addNode(new Node(gram, "MatMul", List.of(t, rows), List.of(gram)));
+            g.addOutput(ValueInfo.untyped(gram));
+            names.put(v, gram);
+        }
+        return copy;
     }
 }

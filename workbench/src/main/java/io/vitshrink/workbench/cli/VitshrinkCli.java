@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code vitshrink} command. */
 @Command(name = "vitshrink", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Post-training quantization and pruning workbench for Vision Transformers in ONNX.",
-        subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, BenchCommand.class, DemoCommand.class,
+        subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, PruneCommand.class, BenchCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class VitshrinkCli {
     /** Exit code of a user error (bad path, bad model, bad option value). */
