@@ -54,7 +54,7 @@ class StructuredRewriteTest {
     }
 
     /** The dense model with the removed units' weights zeroed. */
-    private static Model masked(AnalyzedModel a, List<BlockCut> cuts) {
+    static Model masked(AnalyzedModel a, List<BlockCut> cuts) {
         Model m = a.model().copy();
         Graph g = m.graph();
         for (BlockCut cut : cuts) {
