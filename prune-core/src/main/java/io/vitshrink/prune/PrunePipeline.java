@@ -10,6 +10,7 @@ import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.onnx.vit.VitStructure;
 import io.vitshrink.prune.allocation.LayerSensitivity;
 import io.vitshrink.prune.allocation.SparsityAllocator;
+import io.vitshrink.prune.calibration.BlockwiseGramCollector;
 import io.vitshrink.prune.calibration.CalibrationImages;
 import io.vitshrink.prune.calibration.GramCollector;
 import io.vitshrink.prune.calibration.InputGram;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 
 /**
  * Post-training pruning end to end: one calibration pass for the Gram matrices every step needs
@@ -42,11 +42,12 @@ public final class PrunePipeline {
     /** Candidate sparsities of the per-layer sensitivity curves. */
     static final double[] CANDIDATES = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
     private final RunnerOptions options;
-    private final IntConsumer imagesDone;
+    private final PruneListener listener;
+    private int imagesSeen;
 
-    public PrunePipeline(RunnerOptions options, IntConsumer imagesDone) {
+    public PrunePipeline(RunnerOptions options, PruneListener listener) {
         this.options = options;
-        this.imagesDone = imagesDone;
+        this.listener = listener;
     }
 
     /** What a run made. */
@@ -63,25 +64,44 @@ public final class PrunePipeline {
         VitStructure s = requireVit(a);
         List<String> notes = new ArrayList<>();
         long t0 = System.nanoTime();
-        int[] seen = {0};
-        Map<String, InputGram> grams = settings.needsCalibration() ? collect(model, s, images, seen) : Map.of();
-        double calibSeconds = (System.nanoTime() - t0) / 1e9;
-        long t1 = System.nanoTime();
-        List<LayerMask> masks = List.of();
-        List<BlockCut> cuts = List.of();
-        if (settings.method().isStructured()) {
-            cuts = structuredCuts(a, settings, grams);
-        } else {
-            Map<String, Double> sparsityOf = layerSparsity(a, settings, grams, notes);
-            masks = WeightPruner.masks(model, s, settings.pattern(), settings.score(), sparsityOf, grams, settings.damping());
-        }
+        double calibSeconds = 0;
         Map<String, Object> recorded = new LinkedHashMap<>(settings.toMap());
         recorded.putAll(provenance.calibration());
+        List<LayerMask> masks = new ArrayList<>();
+        List<BlockCut> cuts = List.of();
+        Model pruned;
+        if (settings.blockByBlock()) {
+            // one-shot statistics only where a decision needs the whole dense model (allocation)
+            Map<String, InputGram> dense = settings.allocate() ? collect(model, s, images, "statistics for allocation", 1, 1 + blocks(s))
+                    : Map.of();
+            calibSeconds += (System.nanoTime() - t0) / 1e9;
+            Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, notes);
+            long tc = System.nanoTime();
+            pruned = sequential(model, s, images, settings.reconstruction(), settings.damping(), settings.allocate() ? 2 : 1,
+                    (linears, grams, current) -> WeightPruner.masks(current, linears, settings.pattern(), settings.score(),
+                            sparsityOf, grams, settings.damping()), masks);
+            calibSeconds += (System.nanoTime() - tc) / 1e9; // passes and solves interleave: reported together
+            pruned = withMetadata(pruned == model ? model.copy() : pruned, new PrunePlan(settings.method().key(),
+                    provenance.sourceModel(), provenance.sourceSha256(), provenance.toolVersion(), recorded, masks, cuts, Map.of()));
+        } else {
+            Map<String, InputGram> grams = settings.needsCalibration()
+                    ? collect(model, s, images, "statistics", 1, 1) : Map.of();
+            calibSeconds = (System.nanoTime() - t0) / 1e9;
+            if (settings.method().isStructured()) {
+                cuts = structuredCuts(a, settings, grams);
+            } else {
+                Map<String, Double> sparsityOf = layerSparsity(a, settings, grams, notes);
+                masks = WeightPruner.masks(model, PrunableLinears.of(s), settings.pattern(), settings.score(), sparsityOf, grams,
+                        settings.damping());
+            }
+            PrunePlan plan = new PrunePlan(settings.method().key(), provenance.sourceModel(), provenance.sourceSha256(),
+                    provenance.toolVersion(), recorded, masks, cuts, Map.of());
+            pruned = build(a, plan, settings.reconstruction(), grams, settings.damping());
+        }
         PrunePlan plan = new PrunePlan(settings.method().key(), provenance.sourceModel(), provenance.sourceSha256(),
                 provenance.toolVersion(), recorded, masks, cuts, Map.of());
-        Model pruned = build(a, plan, settings.reconstruction(), grams, settings.damping());
-        double solveSeconds = (System.nanoTime() - t1) / 1e9;
-        return new Result(plan, pruned, seen[0], calibSeconds, solveSeconds, notes);
+        double total = (System.nanoTime() - t0) / 1e9;
+        return new Result(plan, pruned, imagesSeen, calibSeconds, total - calibSeconds, notes);
     }
 
     /** Who made a plan from what (recorded in it). */
@@ -98,15 +118,75 @@ public final class PrunePipeline {
         VitStructure s = requireVit(a);
         Reconstruction r = Reconstruction.parse(plan.setting("reconstruction", "none"));
         double damping = Double.parseDouble(plan.setting("damping", "0.01"));
-        Map<String, InputGram> grams = Map.of();
-        if (r != Reconstruction.NONE) {
-            if (images == null) {
-                throw new UserException("the plan reconstructs the kept weights from calibration images; pass the --calib "
-                        + "images it records (" + plan.setting("calib", "see its settings") + ")");
-            }
-            grams = collect(model, s, images, new int[1]);
+        if (r != Reconstruction.NONE && images == null) {
+            throw new UserException("the plan reconstructs the kept weights from calibration images; pass the --calib "
+                    + "images it records (" + plan.setting("calib", "see its settings") + ")");
         }
+        if (r != Reconstruction.NONE && Boolean.parseBoolean(plan.setting("sequential", "false"))) {
+            Model pruned = sequential(model, s, images, r, damping, 1, (linears, grams, current) -> {
+                java.util.Set<String> names = new java.util.HashSet<>();
+                linears.forEach(l -> names.add(l.name()));
+                return plan.layers().stream().filter(m -> names.contains(m.linear())).toList();
+            }, new ArrayList<>());
+            return withMetadata(pruned == model ? model.copy() : pruned, plan);
+        }
+        Map<String, InputGram> grams = r == Reconstruction.NONE ? Map.of() : collect(model, s, images, "statistics", 1, 1);
         return build(a, plan, r, grams, damping);
+    }
+
+    /** Decides the masks of one block from its Gram matrices (on the model pruned so far). */
+    private interface BlockDecision {
+        List<LayerMask> masks(List<Linear> linears, Map<String, InputGram> grams, Model current);
+    }
+
+    /**
+     * Block by block: Gram matrices of the block's inputs on the model whose earlier blocks are
+     * pruned, masks, reconstruction. Keeps the residual stream between blocks in memory when the
+     * blocks are self-contained ({@link BlockwiseGramCollector}), else runs the network per block.
+     * The same code serves a new run and a plan's replay, so both compute identical weights.
+     */
+    private Model sequential(Model model, VitStructure s, CalibrationImages images, Reconstruction r, double damping,
+            int firstPass, BlockDecision decision, List<LayerMask> decided) {
+        if (images == null) {
+            throw new UserException("these settings need calibration images (--calib)");
+        }
+        List<TransformerBlock> blocks = s.blocks();
+        boolean chained = true;
+        for (int i = 0; i < blocks.size(); i++) {
+            TransformerBlock b = blocks.get(i);
+            chained &= (i == 0 || b.input().equals(blocks.get(i - 1).output()))
+                    && BlockwiseGramCollector.selfContained(model, b.input(), b.output());
+        }
+        int passes = firstPass - 1 + blocks.size() + (chained ? 1 : 0);
+        BlockwiseGramCollector kept = new BlockwiseGramCollector(options, n -> {
+            imagesSeen = Math.max(imagesSeen, n);
+            listener.imagesDone(n);
+        });
+        int pass = firstPass;
+        if (chained) {
+            listener.passStarted("embedding", pass++, passes);
+            kept.start(model, blocks.get(0).input(), images);
+        }
+        Model pruned = model;
+        for (TransformerBlock b : blocks) {
+            List<Linear> linears = blockLinears(s, b);
+            Map<String, InputGram> grams;
+            if (chained) {
+                listener.passStarted("block " + b.index(), pass++, passes);
+                grams = kept.grams(pruned, b.input(), b.output(), PrunableLinears.inputs(linears));
+            } else {
+                grams = collect(pruned, linears, images, "block " + b.index(), pass++, passes);
+            }
+            List<LayerMask> masks = decision.masks(linears, grams, pruned);
+            if (!masks.isEmpty()) {
+                pruned = WeightPruner.apply(pruned, s, masks, r, grams, damping);
+                decided.addAll(masks);
+            }
+            if (chained && b != blocks.get(blocks.size() - 1)) {
+                kept.advance(pruned, b.input(), b.output());
+            }
+        }
+        return pruned;
     }
 
     private static Model build(AnalyzedModel a, PrunePlan plan, Reconstruction r, Map<String, InputGram> grams, double damping) {
@@ -117,24 +197,41 @@ public final class PrunePipeline {
         if (!plan.cuts().isEmpty()) {
             m = StructuredRewrite.apply(m, a.structure(), a.shapes(), plan.cuts(), r == Reconstruction.NONE ? null : grams, damping);
         }
-        if (m == a.model()) {
-            m = m.copy();
-        }
+        return withMetadata(m == a.model() ? m.copy() : m, plan);
+    }
+
+    /** Provenance in {@code metadata_props}: what pruned the model, with which settings, from which file. */
+    private static Model withMetadata(Model m, PrunePlan plan) {
         m.putMetadata("vitshrink.prune_method", plan.method());
         m.putMetadata("vitshrink.prune_settings", new java.util.TreeMap<>(plan.settings()).toString());
         m.putMetadata("vitshrink.source_sha256", plan.sourceSha256());
         return m;
     }
 
-    private Map<String, InputGram> collect(Model model, VitStructure s, CalibrationImages images, int[] seen) {
+    private Map<String, InputGram> collect(Model model, VitStructure s, CalibrationImages images, String what, int pass,
+            int passes) {
+        return collect(model, PrunableLinears.of(s), images, what, pass, passes);
+    }
+
+    private Map<String, InputGram> collect(Model model, List<Linear> linears, CalibrationImages images, String what, int pass,
+            int passes) {
         if (images == null) {
             throw new UserException("these settings need calibration images (--calib)");
         }
-        Map<String, Integer> inputs = PrunableLinears.inputs(PrunableLinears.of(s));
+        listener.passStarted(what, pass, passes);
         return new GramCollector(options, n -> {
-            seen[0] = n;
-            imagesDone.accept(n);
-        }).collect(model, inputs, images);
+            imagesSeen = n;
+            listener.imagesDone(n);
+        }).collect(model, PrunableLinears.inputs(linears), images);
+    }
+
+    private static int blocks(VitStructure s) {
+        return s.blocks().size();
+    }
+
+    /** The prunable Linears of one block. */
+    private static List<Linear> blockLinears(VitStructure s, TransformerBlock b) {
+        return PrunableLinears.of(s).stream().filter(l -> b.nodes().contains(l.name())).toList();
     }
 
     private static VitStructure requireVit(AnalyzedModel a) {

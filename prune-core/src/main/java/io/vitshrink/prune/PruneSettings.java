@@ -20,9 +20,24 @@ import java.util.Map;
  * @param damping relative damping of H = XᵀX
  * @param allocate distribute the budget over layers by calibration sensitivity instead of uniformly
  * @param imageSize image size for symbolic input sizes
+ * @param sequential with reconstruction of weight methods: calibrate block by block on the model
+ *     whose earlier blocks are already pruned (SparseGPT's order), so each block corrects the error
+ *     the blocks before it left; one pass per block instead of one in total
  */
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
-        Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize) {
+        Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+        boolean sequential) {
+
+    /** Settings with sequential calibration wherever it applies. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, true);
+    }
+
+    /** Whether decisions and reconstruction run block by block (weight methods with reconstruction). */
+    public boolean blockByBlock() {
+        return sequential && !method.isStructured() && reconstruction != Reconstruction.NONE;
+    }
 
     public PruneSettings {
         if (method == PruneMethod.NM && !pattern.isNm()) {
@@ -75,6 +90,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("reconstruction", reconstruction.key());
         m.put("damping", damping);
         m.put("allocate", allocate);
+        m.put("sequential", blockByBlock());
         m.put("image_size", imageSize);
         return m;
     }

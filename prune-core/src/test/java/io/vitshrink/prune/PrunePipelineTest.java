@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The whole pipeline on tiny ViTs, checked in ONNX Runtime. */
 class PrunePipelineTest {
-    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), n -> { });
+    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), PruneListener.NONE);
     private static final PrunePipeline.Provenance PROVENANCE = new PrunePipeline.Provenance("tiny.onnx", "", "test",
             Map.of("calib", "synthetic"));
 

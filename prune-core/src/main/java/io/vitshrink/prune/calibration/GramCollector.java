@@ -73,6 +73,9 @@ public final class GramCollector {
     static Model withGramOutputs(Model model, Map<String, Integer> inputs, Map<String, String> names) {
         Model copy = model.copy();
         Graph g = copy.graph();
+        // only the Gram products are fetched: the rest of the graph (e.g. blocks after the last
+        // requested input) is dropped so that ORT does not compute it
+        g.clearOutputs();
         for (Map.Entry<String, Integer> e : inputs.entrySet()) {
             String v = e.getKey();
             if (!g.valueNames().contains(v)) {
@@ -89,6 +92,7 @@ public final class GramCollector {
             g.addOutput(ValueInfo.untyped(gram));
             names.put(v, gram);
         }
+        g.removeDeadNodes();
         return copy;
     }
 }

@@ -26,16 +26,16 @@ public final class WeightPruner {
     }
 
     /**
-     * Masks for every prunable Linear.
+     * Masks for the given Linears (usually {@link PrunableLinears#of}).
      *
      * @param sparsityOf fraction to remove per Linear node name (ignored for N:M)
      * @param grams Linear input value → Gram matrix (needed for wanda/hessian, may be empty for magnitude)
      */
-    public static List<LayerMask> masks(Model model, VitStructure s, SparsityPattern pattern, ImportanceScore score,
+    public static List<LayerMask> masks(Model model, List<Linear> linears, SparsityPattern pattern, ImportanceScore score,
             Map<String, Double> sparsityOf, Map<String, InputGram> grams, double damping) {
         Graph g = model.graph();
         List<LayerMask> out = new ArrayList<>();
-        for (Linear l : PrunableLinears.of(s)) {
+        for (Linear l : linears) {
             double sparsity = sparsityOf.getOrDefault(l.name(), 0.0);
             if (!pattern.isNm() && sparsity <= 0) {
                 continue;

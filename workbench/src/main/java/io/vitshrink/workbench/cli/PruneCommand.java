@@ -24,7 +24,6 @@ import io.vitshrink.workbench.eval.EvalResult;
 import io.vitshrink.workbench.eval.Evaluator;
 import io.vitshrink.workbench.output.JsonResult;
 import io.vitshrink.workbench.output.OutputPaths;
-import io.vitshrink.workbench.output.Progress;
 import io.vitshrink.workbench.quantize.FileHash;
 import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
 import java.nio.file.Files;
@@ -84,6 +83,11 @@ public final class PruneCommand implements Callable<Integer> {
 
     @Option(names = "--damping", defaultValue = "0.01", description = "relative damping of XᵀX (default: ${DEFAULT-VALUE})")
     double damping;
+
+    @Option(names = "--one-shot",
+            description = "with --reconstruct: calibrate once on the dense model instead of block by block on the pruned one "
+                    + "(faster: 1 pass instead of one per block; less accurate)")
+    boolean oneShot;
 
     @Option(names = "--allocate",
             description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly (block)")
@@ -162,9 +166,8 @@ public final class PruneCommand implements Callable<Integer> {
         Model pruned;
         Model exported;
         QuantPlan quantization = null;
-        try (Progress progress = Progress.start("calibration", images == null ? 0 : images.size(),
-                output.quiet || images == null)) {
-            PrunePipeline pipeline = new PrunePipeline(runtime.toRunnerOptions(), progress::advanceTo);
+        try (PrunePassProgress progress = new PrunePassProgress(images == null ? 0 : images.size(), output.quiet)) {
+            PrunePipeline pipeline = new PrunePipeline(runtime.toRunnerOptions(), progress);
             if (prunePlan != null) {
                 pruned = pipeline.apply(input, prunePlan, images);
             } else {
@@ -229,7 +232,7 @@ public final class PruneCommand implements Callable<Integer> {
         PruneMethod m = PruneMethod.parse(method);
         SparsityPattern p = SparsityPattern.parse(block != null ? block : m == PruneMethod.NM ? "2:4" : "1x1", "--block");
         Reconstruction r = reconstruct ? Reconstruction.parse(reconstructMethod) : Reconstruction.NONE;
-        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize);
+        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot);
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */
