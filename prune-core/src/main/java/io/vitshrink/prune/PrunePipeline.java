@@ -77,7 +77,8 @@ public final class PrunePipeline {
             calibSeconds += (System.nanoTime() - t0) / 1e9;
             Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, notes);
             long tc = System.nanoTime();
-            pruned = sequential(model, s, images, settings.reconstruction(), settings.damping(), settings.allocate() ? 2 : 1,
+            pruned = sequential(model, s, images, settings.reconstruction(), settings.damping(), settings.layerByLayer(),
+                    settings.allocate() ? 2 : 1,
                     (linears, grams, current) -> WeightPruner.masks(current, linears, settings.pattern(), settings.score(),
                             sparsityOf, grams, settings.damping()), masks);
             calibSeconds += (System.nanoTime() - tc) / 1e9; // passes and solves interleave: reported together
@@ -123,7 +124,8 @@ public final class PrunePipeline {
                     + "images it records (" + plan.setting("calib", "see its settings") + ")");
         }
         if (r != Reconstruction.NONE && Boolean.parseBoolean(plan.setting("sequential", "false"))) {
-            Model pruned = sequential(model, s, images, r, damping, 1, (linears, grams, current) -> {
+            boolean layers = Boolean.parseBoolean(plan.setting("layer_by_layer", "false"));
+            Model pruned = sequential(model, s, images, r, damping, layers, 1, (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();
                 linears.forEach(l -> names.add(l.name()));
                 return plan.layers().stream().filter(m -> names.contains(m.linear())).toList();
@@ -146,7 +148,7 @@ public final class PrunePipeline {
      * The same code serves a new run and a plan's replay, so both compute identical weights.
      */
     private Model sequential(Model model, VitStructure s, CalibrationImages images, Reconstruction r, double damping,
-            int firstPass, BlockDecision decision, List<LayerMask> decided) {
+            boolean layerByLayer, int firstPass, BlockDecision decision, List<LayerMask> decided) {
         if (images == null) {
             throw new UserException("these settings need calibration images (--calib)");
         }
@@ -169,19 +171,25 @@ public final class PrunePipeline {
         }
         Model pruned = model;
         for (TransformerBlock b : blocks) {
-            List<Linear> linears = blockLinears(s, b);
-            Map<String, InputGram> grams;
-            if (chained) {
-                listener.passStarted("block " + b.index(), pass++, passes);
-                grams = kept.grams(pruned, b.input(), b.output(), PrunableLinears.inputs(linears));
-            } else {
-                grams = collect(pruned, linears, images, "block " + b.index(), pass++, passes);
+            // layer by layer: q/k/v, then proj on the pruned attention, fc1, fc2 (only with the kept stream)
+            List<List<Linear>> stages = layerByLayer && chained ? stages(blockLinears(s, b)) : List.of(blockLinears(s, b));
+            for (int st = 0; st < stages.size(); st++) {
+                List<Linear> linears = stages.get(st);
+                Map<String, InputGram> grams;
+                String what = "block " + b.index() + (stages.size() > 1 ? "." + st : "");
+                if (chained) {
+                    listener.passStarted(what, pass, passes);
+                    grams = kept.grams(pruned, b.input(), b.output(), PrunableLinears.inputs(linears));
+                } else {
+                    grams = collect(pruned, linears, images, what, pass, passes);
+                }
+                List<LayerMask> masks = decision.masks(linears, grams, pruned);
+                if (!masks.isEmpty()) {
+                    pruned = WeightPruner.apply(pruned, s, masks, r, grams, damping);
+                    decided.addAll(masks);
+                }
             }
-            List<LayerMask> masks = decision.masks(linears, grams, pruned);
-            if (!masks.isEmpty()) {
-                pruned = WeightPruner.apply(pruned, s, masks, r, grams, damping);
-                decided.addAll(masks);
-            }
+            pass++;
             if (chained && b != blocks.get(blocks.size() - 1)) {
                 kept.advance(pruned, b.input(), b.output());
             }
@@ -227,6 +235,13 @@ public final class PrunePipeline {
 
     private static int blocks(VitStructure s) {
         return s.blocks().size();
+    }
+
+    /** A block's Linears grouped by shared input, in execution order: [q, k, v], [proj], [fc1], [fc2]. */
+    private static List<List<Linear>> stages(List<Linear> linears) {
+        Map<String, List<Linear>> byInput = new LinkedHashMap<>();
+        linears.forEach(l -> byInput.computeIfAbsent(l.input(), k -> new ArrayList<>()).add(l));
+        return new ArrayList<>(byInput.values());
     }
 
     /** The prunable Linears of one block. */

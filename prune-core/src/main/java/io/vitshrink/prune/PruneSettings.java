@@ -23,15 +23,17 @@ import java.util.Map;
  * @param sequential with reconstruction of weight methods: calibrate block by block on the model
  *     whose earlier blocks are already pruned (SparseGPT's order), so each block corrects the error
  *     the blocks before it left; one pass per block instead of one in total
+ * @param layerByLayer with {@code sequential}: also inside a block, measure each Linear's input after
+ *     the Linears before it in the block were pruned (q/k/v → proj → fc1 → fc2)
  */
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
         Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
-        boolean sequential) {
+        boolean sequential, boolean layerByLayer) {
 
     /** Settings with sequential calibration wherever it applies. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
             Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize) {
-        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, true);
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, true, false);
     }
 
     /** Whether decisions and reconstruction run block by block (weight methods with reconstruction). */
@@ -91,6 +93,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("damping", damping);
         m.put("allocate", allocate);
         m.put("sequential", blockByBlock());
+        m.put("layer_by_layer", blockByBlock() && layerByLayer);
         m.put("image_size", imageSize);
         return m;
     }

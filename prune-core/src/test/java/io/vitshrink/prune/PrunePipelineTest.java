@@ -123,6 +123,22 @@ class PrunePipelineTest {
     }
 
     @Test
+    void layerByLayerReconstructionReplaysAndBeatsNoReconstruction() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        float[] dense = TinyModels.logits(m, c);
+        PruneSettings layers = new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                null, Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, true);
+        PrunePipeline.Result r = PIPELINE.run(m, layers, TinyModels.calibration32(c), PROVENANCE);
+        assertEquals(true, r.plan().settings().get("layer_by_layer"));
+        PrunePipeline.Result none = PIPELINE.run(m, block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                Reconstruction.NONE), TinyModels.calibration32(c), PROVENANCE);
+        assertTrue(meanSquared(dense, TinyModels.logits(r.pruned(), c)) < meanSquared(dense, TinyModels.logits(none.pruned(), c)));
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertArrayEquals(TinyModels.logits(r.pruned(), c), TinyModels.logits(replayed, c));
+    }
+
+    @Test
     void twoOfFourLeavesTwoZerosInEveryGroupOfTheSavedWeights() {
         TinyVitConfig c = TinyModels.config(ExportStyle.TORCHVISION, 17);
         Model m = TinyVitBuilder.build(c);

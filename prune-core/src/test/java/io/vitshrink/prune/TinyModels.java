@@ -41,6 +41,11 @@ public final class TinyModels {
         return CalibrationImages.of(images(c, 11), shape(c));
     }
 
+    /** 32 images × 17 tokens: more tokens than the widest layer input (128), as reconstruction needs. */
+    public static CalibrationImages calibration32(TinyVitConfig c) {
+        return CalibrationImages.of(SyntheticImages.batch(c, 11, 32), new long[] {32, c.channels(), c.imageSize(), c.imageSize()});
+    }
+
     /** Logits of the model on the seed-21 images (not the calibration ones). */
     public static float[] logits(Model m, TinyVitConfig c) {
         try (Runner r = Runner.open(m, RunnerOptions.defaults())) {

@@ -89,6 +89,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + "(faster: 1 pass instead of one per block; less accurate)")
     boolean oneShot;
 
+    @Option(names = "--layer-by-layer",
+            description = "with --reconstruct: also inside each block, measure every Linear's input after the Linears before it "
+                    + "were pruned (q/k/v → proj → fc1 → fc2; 4 short passes per block instead of 1)")
+    boolean layerByLayer;
+
     @Option(names = "--allocate",
             description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly (block)")
     boolean allocate;
@@ -232,7 +237,7 @@ public final class PruneCommand implements Callable<Integer> {
         PruneMethod m = PruneMethod.parse(method);
         SparsityPattern p = SparsityPattern.parse(block != null ? block : m == PruneMethod.NM ? "2:4" : "1x1", "--block");
         Reconstruction r = reconstruct ? Reconstruction.parse(reconstructMethod) : Reconstruction.NONE;
-        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot);
+        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot, layerByLayer);
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */
