@@ -72,7 +72,7 @@ public final class PrunePipeline {
         Model pruned;
         if (settings.blockByBlock()) {
             // one-shot statistics only where a decision needs the whole dense model (allocation)
-            Map<String, InputGram> dense = settings.allocate() ? collect(model, s, images, "statistics for allocation", 1, 1 + blocks(s))
+            Map<String, InputGram> dense = settings.allocate() ? collect(model, s, images, "statistics for allocation", 1, 2 + blocks(s))
                     : Map.of();
             calibSeconds += (System.nanoTime() - t0) / 1e9;
             Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, notes);
