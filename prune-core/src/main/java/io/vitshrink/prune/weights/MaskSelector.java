@@ -8,8 +8,9 @@ import java.util.stream.IntStream;
 /**
  * Turns per-weight scores into a {@link WeightMask}: a block's score is the sum of its weights'
  * scores and the lowest-scoring blocks go first, until the requested fraction of weights is
- * removed. Blocks are ranked over the whole layer; for unstructured patterns the ranking can be per
- * output row instead (Wanda's per-output comparison group, which keeps every row alive). N:M keeps
+ * removed. Blocks are ranked over the whole layer, or per band of output rows (one row for
+ * unstructured: Wanda's per-output comparison group, which keeps every row alive; the block height
+ * for blocks), so that no band of outputs loses more than the others. N:M keeps
  * the N best of every M consecutive inputs of each row (the sparsity is the pattern's).
  */
 public final class MaskSelector {
@@ -37,10 +38,10 @@ public final class MaskSelector {
             }
         }
         BitSet pruned = new BitSet(br * bc);
-        if (perRow && pattern.rows() == 1) {
-            for (int r = 0; r < out; r++) {
-                int first = r * bc;
-                pruneLowest(blockScore, blockSize, first, bc, (long) Math.round(sparsity * in), pruned);
+        if (perRow) { // each band of pattern.rows() output rows loses the same fraction
+            for (int r = 0; r < br; r++) {
+                long bandWeights = (long) Math.min(pattern.rows(), out - r * pattern.rows()) * in;
+                pruneLowest(blockScore, blockSize, r * bc, bc, Math.round(sparsity * bandWeights), pruned);
             }
         } else {
             pruneLowest(blockScore, blockSize, 0, br * bc, Math.round(sparsity * (double) out * in), pruned);

@@ -44,7 +44,7 @@ public final class WeightPruner {
             int i = (int) l.inFeatures();
             float[] w = LinearWeights.read(g, l);
             double[] sc = ElementScores.of(score, w, o, i, grams.get(l.input()), damping);
-            // per output row for unstructured calibration scores (Wanda's comparison group)
+            // calibration scores compare within bands of output rows (Wanda's per-output group; block height for blocks)
             boolean perRow = score != ImportanceScore.MAGNITUDE;
             out.add(LayerMask.of(l.name(), l.weight(), MaskSelector.select(sc, o, i, pattern, sparsity, perRow)));
         }

@@ -91,6 +91,21 @@ class MaskTest {
     }
 
     @Test
+    void perBandBlocksPruneEveryBandEqually() {
+        WeightMask m = MaskSelector.select(randomScores(6), OUT, IN, SparsityPattern.block(4, 4), 0.5, true);
+        boolean[] p = m.elements();
+        for (int band = 0; band < OUT / 4; band++) {
+            int n = 0;
+            for (int r = band * 4; r < band * 4 + 4; r++) {
+                for (int c = 0; c < IN; c++) {
+                    n += p[r * IN + c] ? 1 : 0;
+                }
+            }
+            assertEquals(4 * IN / 2, n, "band " + band);
+        }
+    }
+
+    @Test
     void edgeBlocksCountTheirRealSize() {
         // 16×24 with 16×16 blocks: two blocks of 256 and 128 weights; 1/3 sparsity removes the small one only
         double[] s = randomScores(4);
