@@ -66,12 +66,17 @@ public final class CostModel {
         Set<String> owned = new HashSet<>();
         for (Node n : g.nodes()) {
             long nodeParams = 0;
+            long nodeNonzero = 0;
             for (String in : n.inputs()) {
                 if (paramTensors.contains(in) && owned.add(in)) {
-                    nodeParams += g.initializers().get(in).numel();
+                    Tensor t = g.initializers().get(in);
+                    nodeParams += t.numel();
+                    nodeNonzero += nonzeros(t);
                 }
             }
-            costs.add(cost(g, n, shapes, nodeParams));
+            NodeCost c = cost(g, n, shapes, nodeParams);
+            costs.add(new NodeCost(c.node(), c.opType(), c.kind(), c.macs(), c.flops(), c.params(),
+                    effectiveMacs(g, n, c), nodeNonzero));
         }
         return new ModelCost(costs, params, stored, other);
     }
@@ -122,6 +127,58 @@ public final class CostModel {
             return new NodeCost(n.name(), op, NodeCost.Kind.REDUCTION, 0, shapes.numel(n.input(0)), params);
         }
         return new NodeCost(n.name(), op, NodeCost.Kind.DATA_MOVEMENT, 0, 0, params);
+    }
+
+    /**
+     * MACs left when products by zero weights are skipped: each weight element is used the same number
+     * of times, so the effective MACs are the MACs times the weight's non-zero fraction.
+     */
+    private static long effectiveMacs(Graph g, Node n, NodeCost c) {
+        if (c.kind() != NodeCost.Kind.WEIGHT_PRODUCT || c.macs() == 0 || n.inputs().size() < 2) {
+            return c.macs();
+        }
+        Tensor w = constantBehind(g, n.input(1));
+        if (w == null || w.numel() == 0) {
+            return c.macs(); // a computed weight: counted dense
+        }
+        return Math.round(c.macs() * ((double) nonzeros(w) / w.numel()));
+    }
+
+    /** Stored elements that are not zero (an element type vitshrink cannot read counts as dense). */
+    private static long nonzeros(Tensor t) {
+        long n = 0;
+        switch (t.type()) {
+            case FLOAT, DOUBLE, FLOAT16, BFLOAT16 -> {
+                for (float v : t.toFloats()) {
+                    n += v != 0f ? 1 : 0;
+                }
+            }
+            case INT8, UINT8, INT16, UINT16, INT32, UINT32, INT64, UINT64, INT4, UINT4 -> {
+                for (long v : t.toLongs()) {
+                    n += v != 0 ? 1 : 0;
+                }
+            }
+            default -> n = t.numel();
+        }
+        return n;
+    }
+
+    /** The constant a product's weight input reads, through Transposes/Reshapes/Casts, or null. */
+    private static Tensor constantBehind(Graph g, String value) {
+        String v = value;
+        for (int steps = 0; steps <= g.nodes().size(); steps++) {
+            java.util.Optional<Tensor> t = g.constant(v);
+            if (t.isPresent()) {
+                return t.get();
+            }
+            Node p = g.producer(v).orElse(null);
+            // int8/int4 weights of symmetric quantizers store an exact zero as 0
+            if (p == null || !(p.is("Transpose") || p.is("Cast") || p.is("Reshape") || p.is("DequantizeLinear"))) {
+                return null;
+            }
+            v = p.input(0);
+        }
+        return null;
     }
 
     /** K of an [M, K] × [K, N] product. */

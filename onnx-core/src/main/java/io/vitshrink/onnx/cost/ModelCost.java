@@ -25,6 +25,16 @@ public record ModelCost(List<NodeCost> nodes, long params, long storedBytes, lon
         return nodes.stream().mapToLong(NodeCost::macs).sum();
     }
 
+    /** MACs when multiplications by zero weights are skipped (see {@link NodeCost#effectiveMacs()}). */
+    public long effectiveMacs() {
+        return nodes.stream().mapToLong(NodeCost::effectiveMacs).sum();
+    }
+
+    /** Non-zero parameters, summed over the nodes that own them. */
+    public long nonzeroParams() {
+        return nodes.stream().mapToLong(NodeCost::nonzeroParams).sum();
+    }
+
     public long flops() {
         return nodes.stream().mapToLong(NodeCost::flops).sum();
     }

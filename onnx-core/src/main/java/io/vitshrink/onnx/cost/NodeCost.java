@@ -9,8 +9,18 @@ package io.vitshrink.onnx.cost;
  * @param macs multiply-accumulates (matrix products and convolutions only)
  * @param flops floating-point operations (2 × MACs for products, per-element counts otherwise)
  * @param params parameters it owns (elements of the float weight initializers it reads)
+ * @param effectiveMacs MACs left when every multiply by a zero weight is skipped: {@code macs} × the
+ *     non-zero fraction of the constant weight for weight products (what a sparse kernel that skips
+ *     zero blocks executes), {@code macs} otherwise
+ * @param nonzeroParams the non-zero elements of {@code params}
  */
-public record NodeCost(String node, String opType, Kind kind, long macs, long flops, long params) {
+public record NodeCost(String node, String opType, Kind kind, long macs, long flops, long params, long effectiveMacs,
+        long nonzeroParams) {
+
+    /** A dense node: every MAC is effective, every parameter non-zero. */
+    public NodeCost(String node, String opType, Kind kind, long macs, long flops, long params) {
+        this(node, opType, kind, macs, flops, params, macs, params);
+    }
 
     /**
      * {@code WEIGHT_PRODUCT}: an activation times a constant weight (Linear, Conv);

@@ -1,8 +1,5 @@
 package io.vitshrink.workbench.cli;
 
-import io.vitshrink.data.dataset.DatasetEntry;
-import io.vitshrink.data.dataset.ImageDataset;
-import io.vitshrink.data.sampling.SeededSampler;
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.io.ModelIO;
@@ -29,9 +26,7 @@ import io.vitshrink.workbench.quantize.FileHash;
 import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -277,39 +272,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     /** A seeded sample of the calibration set, without any image that is also evaluated. */
     private DataOptions.Prepared calibrationSet(DataOptions.Prepared evalSet) {
-        DataOptions.Prepared all = calibrationPool(dataOptions, calib, evalSet);
-        ImageDataset pool = all.dataset();
-        if (calibSize < pool.size()) {
-            pool = SeededSampler.sample(pool, calibSize, calibSeed);
-        }
-        return new DataOptions.Prepared(pool, all.recipe(), all.source());
-    }
-
-    /** The whole calibration set without any image that is also evaluated (also used by {@code search}). */
-    static DataOptions.Prepared calibrationPool(DataOptions dataOptions, String calib, DataOptions.Prepared evalSet) {
-        DataOptions.Prepared all = dataOptions.prepareAll(calib);
-        ImageDataset pool = all.dataset();
-        if (evalSet != null) {
-            Set<Path> evaluated = new HashSet<>();
-            for (DatasetEntry e : evalSet.dataset().entries()) {
-                evaluated.add(e.file().toAbsolutePath().normalize());
-            }
-            List<Integer> keep = new java.util.ArrayList<>();
-            for (int i = 0; i < pool.size(); i++) {
-                if (!evaluated.contains(pool.get(i).file().toAbsolutePath().normalize())) {
-                    keep.add(i);
-                }
-            }
-            if (keep.size() < pool.size()) {
-                System.err.printf("note: %d calibration images are also evaluated; they are left out of calibration%n",
-                        pool.size() - keep.size());
-                pool = pool.select(keep.stream().mapToInt(Integer::intValue).toArray(), pool.name());
-            }
-        }
-        if (pool.size() == 0) {
-            throw new UserException("no calibration image is left after removing the evaluation images");
-        }
-        return new DataOptions.Prepared(pool, all.recipe(), all.source());
+        return CalibrationSample.choose(dataOptions, calib, evalSet, calibSize, calibSeed);
     }
 
     private EvalResult evaluate(Model floatModel, Model quantized, DataOptions.Prepared evalSet) {

@@ -179,7 +179,7 @@ public final class SearchCommand implements Callable<Integer> {
         Model floatModel = ModelIO.load(model);
         AnalyzedModel analysis = AnalyzedModel.of(floatModel, imageSize);
         DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
-        DataOptions.Prepared pool = QuantizeCommand.calibrationPool(dataOptions, calib, evalSet);
+        DataOptions.Prepared pool = CalibrationSample.pool(dataOptions, calib, evalSet);
         DataOptions.checkFits(floatModel, pool.recipe());
         DatasetSplit split = DatasetSplit.of(pool.dataset(), Math.min(calibSize, pool.dataset().size() - 1), holdout, calibSeed);
         int widest = widths[widths.length - 1];

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vitshrink", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Post-training quantization and pruning workbench for Vision Transformers in ONNX.",
         subcommands = {InspectCommand.class, EvalCommand.class, QuantizeCommand.class, SearchCommand.class,
-            TokensCommand.class, BenchCommand.class, DemoCommand.class, SweepCommand.class, MergeCommand.class,
-            ReportCommand.class,
+            PruneCommand.class, TokensCommand.class, BenchCommand.class, DemoCommand.class, SweepCommand.class,
+            MergeCommand.class, ReportCommand.class,
             CommandLine.HelpCommand.class})
 public final class VitshrinkCli {
     /** Exit code of a user error (bad path, bad model, bad option value). */

@@ -1,0 +1,100 @@
+package io.vitshrink.prune;
+
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.weights.ImportanceScore;
+import io.vitshrink.prune.weights.SparsityPattern;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What to prune and how, checked in one place.
+ *
+ * @param method what is removed
+ * @param pattern block/N:M pattern (weight methods)
+ * @param score importance score (weight methods; structured removal always uses calibration energy)
+ * @param sparsity fraction of the prunable Linear weights to remove (weight methods), or of the
+ *     model's MACs to remove (structured); null when {@code targetMacs} is given
+ * @param targetMacs the pruned model's effective MACs as a fraction of the input model's (0.8 = −20%), or null
+ * @param reconstruction how kept weights are updated
+ * @param damping relative damping of H = XᵀX
+ * @param allocate distribute the budget over layers by calibration sensitivity instead of uniformly
+ * @param imageSize image size for symbolic input sizes
+ * @param sequential with reconstruction of weight methods: calibrate block by block on the model
+ *     whose earlier blocks are already pruned (SparseGPT's order), so each block corrects the error
+ *     the blocks before it left; one pass per block instead of one in total
+ * @param layerByLayer with {@code sequential}: also inside a block, measure each Linear's input after
+ *     the Linears before it in the block were pruned (q/k/v → proj → fc1 → fc2)
+ */
+public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+        Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+        boolean sequential, boolean layerByLayer) {
+
+    /** Settings with sequential calibration wherever it applies. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, true, false);
+    }
+
+    /** Whether decisions and reconstruction run block by block (weight methods with reconstruction). */
+    public boolean blockByBlock() {
+        return sequential && !method.isStructured() && reconstruction != Reconstruction.NONE;
+    }
+
+    public PruneSettings {
+        if (method == PruneMethod.NM && !pattern.isNm()) {
+            throw new UserException("--method nm needs an N:M pattern (--block 2:4)");
+        }
+        if (method == PruneMethod.BLOCK && pattern.isNm()) {
+            throw new UserException("--block " + pattern + " is an N:M pattern: use --method nm");
+        }
+        if (method != PruneMethod.NM) {
+            if ((sparsity == null) == (targetMacs == null)) {
+                throw new UserException("give exactly one of --sparsity S and --target-macs F");
+            }
+            if (sparsity != null && !(sparsity > 0 && sparsity < 1)) {
+                throw new UserException("--sparsity must be between 0 and 1 (exclusive), not " + sparsity);
+            }
+            if (targetMacs != null && !(targetMacs > 0 && targetMacs < 1)) {
+                throw new UserException("--target-macs must be between 0 and 1 (exclusive; 0.8 = 20% fewer MACs), not " + targetMacs);
+            }
+        } else if (sparsity != null || targetMacs != null) {
+            throw new UserException("an N:M pattern fixes the sparsity (" + pattern + " removes "
+                    + Math.round(100 * pattern.nmSparsity()) + "%); drop --sparsity/--target-macs");
+        }
+        if (allocate && (method == PruneMethod.NM || method.isStructured())) {
+            throw new UserException("--allocate applies to --method block (structured removal always ranks units globally)");
+        }
+        if (!(damping > 0 && damping <= 10)) {
+            throw new UserException("--damping must be in (0, 10], not " + damping);
+        }
+    }
+
+    /** Whether calibration images are needed at all. */
+    public boolean needsCalibration() {
+        return method.isStructured() || score.needsCalibration() || reconstruction != Reconstruction.NONE || allocate;
+    }
+
+    /** The flat settings a plan records. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("method", method.key());
+        if (!method.isStructured()) {
+            m.put("pattern", pattern.toString());
+            m.put("score", score.key());
+        }
+        if (sparsity != null) {
+            m.put("sparsity", sparsity);
+        }
+        if (targetMacs != null) {
+            m.put("target_macs", targetMacs);
+        }
+        m.put("reconstruction", reconstruction.key());
+        m.put("damping", damping);
+        m.put("allocate", allocate);
+        m.put("sequential", blockByBlock());
+        m.put("layer_by_layer", blockByBlock() && layerByLayer);
+        m.put("image_size", imageSize);
+        return m;
+    }
+}

@@ -1,0 +1,224 @@
+package io.vitshrink.prune;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.ExposedOutputs;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.testkit.ExportStyle;
+import io.vitshrink.onnx.testkit.TinyVitBuilder;
+import io.vitshrink.onnx.testkit.TinyVitConfig;
+import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.prune.plan.LayerMask;
+import io.vitshrink.prune.plan.PrunePlan;
+import io.vitshrink.prune.plan.PrunePlanJson;
+import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.weights.ImportanceScore;
+import io.vitshrink.prune.weights.LinearWeights;
+import io.vitshrink.prune.weights.PrunableLinears;
+import io.vitshrink.prune.weights.SparsityPattern;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The whole pipeline on tiny ViTs, checked in ONNX Runtime. */
+class PrunePipelineTest {
+    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), PruneListener.NONE);
+    private static final PrunePipeline.Provenance PROVENANCE = new PrunePipeline.Provenance("tiny.onnx", "", "test",
+            Map.of("calib", "synthetic"));
+
+    private static PruneSettings block(SparsityPattern p, ImportanceScore s, double sparsity, Reconstruction r) {
+        return new PruneSettings(PruneMethod.BLOCK, p, s, sparsity, null, r, 0.01, false, TinyModels.IMAGE);
+    }
+
+    /** The ORT output of every pruned Linear equals X·Wᵀ computed in Java from the masked weights. */
+    @ParameterizedTest
+    @EnumSource(value = ExportStyle.class, names = {"TIMM", "HUGGING_FACE", "TORCHVISION"})
+    void prunedLinearsComputeTheMaskedProductInOrt(ExportStyle style) {
+        TinyVitConfig c = TinyModels.config(style, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, block(SparsityPattern.block(1, 4), ImportanceScore.MAGNITUDE, 0.5,
+                Reconstruction.NONE), null, PROVENANCE);
+        AnalyzedModel before = AnalyzedModel.of(m, TinyModels.IMAGE);
+        List<Linear> linears = PrunableLinears.of(before.structure());
+        assertEquals(linears.size(), r.plan().layers().size());
+        Linear fc1 = before.structure().blocks().get(1).mlp().fc1();
+        LayerMask mask = r.plan().layers().stream().filter(l -> l.linear().equals(fc1.name())).findFirst().orElseThrow();
+        float[] w = LinearWeights.read(m.graph(), fc1);
+        boolean[] pruned = mask.toMask().elements();
+        for (int i = 0; i < w.length; i++) {
+            if (pruned[i]) {
+                w[i] = 0;
+            }
+        }
+        float[] bias = m.graph().initializer(fc1.bias()).orElseThrow().toFloats();
+        Model exposed = ExposedOutputs.expose(r.pruned(), List.of(fc1.input(), fc1.output()));
+        try (Runner run = Runner.open(exposed, RunnerOptions.defaults())) {
+            Map<String, Runner.FloatOutput> out = run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(
+                    TinyVitBuilder.INPUT, TinyModels.shape(c), TinyModels.images(c, 21))), List.of(fc1.input(), fc1.output()));
+            float[] x = out.get(fc1.input()).data();
+            float[] y = out.get(fc1.output()).data();
+            int in = (int) fc1.inFeatures();
+            int o = (int) fc1.outFeatures();
+            int rows = x.length / in;
+            for (int t = 0; t < rows; t++) {
+                for (int j = 0; j < o; j++) {
+                    double s = bias[j];
+                    for (int k = 0; k < in; k++) {
+                        s += x[t * in + k] * w[j * in + k];
+                    }
+                    assertEquals(s, y[t * o + j], 1e-4 * (1 + Math.abs(s)), "token " + t + " feature " + j);
+                }
+            }
+        }
+        AnalyzedModel after = AnalyzedModel.of(r.pruned(), TinyModels.IMAGE);
+        long prunableMacs = linears.stream().mapToLong(l -> before.cost().byNode().get(l.name()).macs()).sum();
+        assertEquals(before.cost().macs(), after.cost().macs());
+        assertEquals(before.cost().macs() - prunableMacs / 2, after.cost().effectiveMacs(), prunableMacs * 0.01);
+    }
+
+    @Test
+    void reconstructionBringsTheLogitsCloserToTheDenseModel() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        float[] dense = TinyModels.logits(m, c);
+        // 32 images × 17 tokens: more tokens than the widest layer input (128), as reconstruction needs
+        io.vitshrink.prune.calibration.CalibrationImages calibration = io.vitshrink.prune.calibration.CalibrationImages.of(
+                io.vitshrink.onnx.testkit.SyntheticImages.batch(c, 11, 32), new long[] {32, c.channels(), c.imageSize(), c.imageSize()});
+        double[] errors = new double[3];
+        Reconstruction[] kinds = {Reconstruction.NONE, Reconstruction.SPARSEGPT, Reconstruction.EXACT};
+        for (int k = 0; k < 3; k++) {
+            PrunePipeline.Result r = PIPELINE.run(m, block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5, kinds[k]),
+                    calibration, PROVENANCE);
+            errors[k] = meanSquared(dense, TinyModels.logits(r.pruned(), c));
+            assertEquals(32, r.calibrationImages());
+        }
+        assertTrue(errors[2] < 0.9 * errors[0], "exact " + errors[2] + " vs none " + errors[0]);
+        assertTrue(errors[1] < errors[0], "sparsegpt " + errors[1] + " vs none " + errors[0]);
+    }
+
+    @Test
+    void planReplaysToTheSameWeightsAfterAJsonRoundTrip() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.HUGGING_FACE, 13);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, block(SparsityPattern.block(4, 4), ImportanceScore.HESSIAN, 0.3,
+                Reconstruction.EXACT), TinyModels.calibration(c), PROVENANCE);
+        PrunePlan back = PrunePlanJson.parse(PrunePlanJson.toJson(r.plan()));
+        assertEquals(PrunePlanJson.toJson(r.plan()), PrunePlanJson.toJson(back));
+        Model replayed = PIPELINE.apply(m, back, TinyModels.calibration(c));
+        for (String name : r.pruned().graph().initializers().keySet()) {
+            assertArrayEquals(r.pruned().graph().initializers().get(name).rawBytes(),
+                    replayed.graph().initializers().get(name).rawBytes(), name);
+        }
+        assertThrows(UserException.class, () -> PIPELINE.apply(m, back, null), "reconstruction needs the images");
+    }
+
+    @Test
+    void layerByLayerReconstructionReplaysAndBeatsNoReconstruction() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        float[] dense = TinyModels.logits(m, c);
+        PruneSettings layers = new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                null, Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, true);
+        PrunePipeline.Result r = PIPELINE.run(m, layers, TinyModels.calibration32(c), PROVENANCE);
+        assertEquals(true, r.plan().settings().get("layer_by_layer"));
+        PrunePipeline.Result none = PIPELINE.run(m, block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                Reconstruction.NONE), TinyModels.calibration32(c), PROVENANCE);
+        assertTrue(meanSquared(dense, TinyModels.logits(r.pruned(), c)) < meanSquared(dense, TinyModels.logits(none.pruned(), c)));
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertArrayEquals(TinyModels.logits(r.pruned(), c), TinyModels.logits(replayed, c));
+    }
+
+    @Test
+    void twoOfFourLeavesTwoZerosInEveryGroupOfTheSavedWeights() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TORCHVISION, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, new PruneSettings(PruneMethod.NM, SparsityPattern.nOfM(2, 4),
+                ImportanceScore.WANDA, null, null, Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE),
+                TinyModels.calibration(c), PROVENANCE);
+        AnalyzedModel after = AnalyzedModel.of(r.pruned(), TinyModels.IMAGE);
+        for (Linear l : PrunableLinears.of(after.structure())) {
+            float[] w = LinearWeights.read(r.pruned().graph(), l);
+            for (int g = 0; g < w.length; g += 4) {
+                int zeros = 0;
+                for (int k = 0; k < 4; k++) {
+                    zeros += w[g + k] == 0f ? 1 : 0;
+                }
+                assertEquals(2, zeros, l.name() + " group " + g / 4);
+            }
+        }
+    }
+
+    @Test
+    void structuredRemovalMeetsTheMacTarget() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        AnalyzedModel before = AnalyzedModel.of(m, TinyModels.IMAGE);
+        PrunePipeline.Result r = PIPELINE.run(m, new PruneSettings(PruneMethod.STRUCTURED, SparsityPattern.unstructured(),
+                ImportanceScore.WANDA, null, 0.8, Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE),
+                TinyModels.calibration(c), PROVENANCE);
+        AnalyzedModel after = AnalyzedModel.of(r.pruned(), TinyModels.IMAGE);
+        double ratio = (double) after.cost().macs() / before.cost().macs();
+        assertTrue(ratio <= 0.82 && ratio >= 0.7, "MAC ratio " + ratio);
+        assertTrue(after.cost().params() < before.cost().params());
+        float[] logits = TinyModels.logits(r.pruned(), c);
+        assertTrue(Double.isFinite(meanSquared(logits, TinyModels.logits(m, c))));
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration(c));
+        assertArrayEquals(logits, TinyModels.logits(replayed, c));
+    }
+
+    @Test
+    void allocationMeetsTheWeightBudgetWithDifferentLayerSparsities() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),
+                ImportanceScore.WANDA, 0.5, null, Reconstruction.NONE, 0.01, true, TinyModels.IMAGE),
+                TinyModels.calibration(c), PROVENANCE);
+        long total = 0;
+        double removed = 0;
+        java.util.Set<Double> distinct = new java.util.HashSet<>();
+        for (LayerMask l : r.plan().layers()) {
+            total += (long) l.out() * l.in();
+            removed += l.sparsity() * l.out() * l.in();
+            distinct.add(Math.round(l.sparsity() * 10) / 10.0);
+        }
+        AnalyzedModel before = AnalyzedModel.of(m, TinyModels.IMAGE);
+        for (Linear l : PrunableLinears.of(before.structure())) {
+            if (r.plan().layers().stream().noneMatch(x -> x.linear().equals(l.name()))) {
+                total += l.inFeatures() * l.outFeatures(); // left dense
+            }
+        }
+        assertTrue(removed / total >= 0.49 && removed / total < 0.56, "overall " + removed / total);
+        assertTrue(distinct.size() > 1, "not uniform: " + distinct);
+    }
+
+    @Test
+    void badSettingsAreUserErrors() {
+        assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),
+                ImportanceScore.WANDA, 0.5, 0.8, Reconstruction.NONE, 0.01, false, 32));
+        assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.NM, SparsityPattern.block(4, 4),
+                ImportanceScore.WANDA, null, null, Reconstruction.NONE, 0.01, false, 32));
+        assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),
+                ImportanceScore.WANDA, 1.5, null, Reconstruction.NONE, 0.01, false, 32));
+        Model m = TinyVitBuilder.build(TinyModels.config(ExportStyle.TIMM, 17));
+        assertThrows(UserException.class, () -> PIPELINE.run(m, block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                Reconstruction.NONE), null, PROVENANCE), "wanda without calibration");
+    }
+
+    private static double meanSquared(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return s / a.length;
+    }
+}

@@ -1,0 +1,288 @@
+package io.vitshrink.workbench.cli;
+
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.io.ModelIO;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.prune.PruneMethod;
+import io.vitshrink.prune.PrunePipeline;
+import io.vitshrink.prune.PruneSettings;
+import io.vitshrink.prune.calibration.LoaderImages;
+import io.vitshrink.prune.plan.PrunePlan;
+import io.vitshrink.prune.plan.PrunePlanJson;
+import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.weights.ImportanceScore;
+import io.vitshrink.prune.weights.LinearWeights;
+import io.vitshrink.prune.weights.PrunableLinears;
+import io.vitshrink.prune.weights.SparsityPattern;
+import io.vitshrink.quant.PtqPipeline;
+import io.vitshrink.quant.plan.PlanJson;
+import io.vitshrink.quant.plan.QuantPlan;
+import io.vitshrink.workbench.eval.EvalResult;
+import io.vitshrink.workbench.eval.Evaluator;
+import io.vitshrink.workbench.output.JsonResult;
+import io.vitshrink.workbench.output.OutputPaths;
+import io.vitshrink.workbench.quantize.FileHash;
+import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code vitshrink prune}: post-training weight pruning and structured removal, with export, plan and optional evaluation. */
+@Command(name = "prune", mixinStandardHelpOptions = true,
+        description = "Prune a model after training: block/N:M weight sparsity or head/channel removal, steered by --calib; "
+                + "write ONNX and its plan, optionally quantize afterwards and evaluate against the input model.")
+public final class PruneCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "M", description = "float ONNX model")
+    Path model;
+
+    @Option(names = "--calib", paramLabel = "DIR", description = "calibration images (folder, manifest or shared:NAME)")
+    String calib;
+
+    @Option(names = "--calib-size", defaultValue = "256", description = "calibration images, a seeded sample (default: ${DEFAULT-VALUE})")
+    int calibSize;
+
+    @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration sample (default: ${DEFAULT-VALUE})")
+    long calibSeed;
+
+    @Option(names = "--method", defaultValue = "block",
+            description = "block, nm, heads, channels, structured (heads and channels) (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--block", paramLabel = "PATTERN",
+            description = "block ROWSxCOLS (1x1 = unstructured, 1x4, 4x4, 8x8, 16x16, 32x32) or N:M (2:4); "
+                    + "default 1x1 for block, 2:4 for nm")
+    String block;
+
+    @Option(names = "--score", defaultValue = "wanda", description = "magnitude, wanda, hessian (default: ${DEFAULT-VALUE})")
+    String score;
+
+    @Option(names = "--sparsity", paramLabel = "S",
+            description = "fraction of the blocks' Linear weights to remove (block); of the model's MACs (heads/channels/structured)")
+    Double sparsity;
+
+    @Option(names = "--target-macs", paramLabel = "F",
+            description = "the pruned model's effective MACs as a fraction of the input's (0.8 = 20% fewer)")
+    Double targetMacs;
+
+    @Option(names = "--reconstruct", description = "update the kept weights by least squares on the calibration activations")
+    boolean reconstruct;
+
+    @Option(names = "--reconstruct-method", defaultValue = "exact",
+            description = "with --reconstruct: exact (masked least squares per row) or sparsegpt (column-by-column OBS) "
+                    + "(default: ${DEFAULT-VALUE})")
+    String reconstructMethod;
+
+    @Option(names = "--damping", defaultValue = "0.01", description = "relative damping of XᵀX (default: ${DEFAULT-VALUE})")
+    double damping;
+
+    @Option(names = "--one-shot",
+            description = "with --reconstruct: calibrate once on the dense model instead of block by block on the pruned one "
+                    + "(faster: 1 pass instead of one per block; less accurate)")
+    boolean oneShot;
+
+    @Option(names = "--layer-by-layer",
+            description = "with --reconstruct: also inside each block, measure every Linear's input after the Linears before it "
+                    + "were pruned (q/k/v → proj → fc1 → fc2; 4 short passes per block instead of 1)")
+    boolean layerByLayer;
+
+    @Option(names = "--allocate",
+            description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly (block)")
+    boolean allocate;
+
+    @Option(names = "--from-plan", paramLabel = "PLAN", description = "rebuild the model from a prune plan instead of deciding again")
+    Path fromPlan;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "pruned ONNX model to write")
+    Path out;
+
+    @Option(names = "--plan", paramLabel = "FILE", description = "prune plan to write (default: OUT with .plan.json)")
+    Path planFile;
+
+    @Option(names = "--eval", paramLabel = "DIR", description = "evaluate the pruned and the input model on these images")
+    String eval;
+
+    @Option(names = "--image-size", defaultValue = "224", description = "image size for symbolic input sizes")
+    int imageSize;
+
+    @Mixin
+    ThenQuantize thenQuantize;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    RuntimeOptions runtime;
+
+    @Override
+    public Integer call() throws Exception {
+        OptionRanges.imageSize(imageSize);
+        if (calibSize < 1) {
+            throw new UserException("--calib-size must be at least 1, not " + calibSize);
+        }
+        PruneSettings settings = fromPlan == null ? settings() : null;
+        Path plan = planFile != null ? planFile : sibling(out, ".plan.json");
+        Path quantPlan = sibling(out, ".quant.plan.json");
+        OutputPaths outputs = new OutputPaths().input("the input model (--model)", model)
+                .input("the input plan (--from-plan)", fromPlan)
+                .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
+                .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib))
+                .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
+                .output("--out", out)
+                .output(planFile != null ? "--plan" : "the plan file (--out with .plan.json; choose it with --plan)", plan)
+                .output("--json", output.json);
+        if (thenQuantize.enabled && fromPlan == null) {
+            outputs.output("the quantization plan (--out with .quant.plan.json)", quantPlan);
+        }
+        Model input = ModelIO.load(model);
+        DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
+        PrunePlan prunePlan = fromPlan == null ? null : PrunePlanJson.read(fromPlan);
+        String calibSource = calib != null ? calib : prunePlan == null ? null : (String) prunePlan.settings().get("calib");
+        boolean needsImages = fromPlan == null ? settings.needsCalibration() || thenQuantize.enabled
+                : !"none".equals(prunePlan.setting("reconstruction", "none"));
+        if (needsImages && calibSource == null) {
+            throw new UserException("these settings need calibration images: pass --calib DIR");
+        }
+        DataOptions.Prepared calibSet = null;
+        if (needsImages) {
+            int size = prunePlan == null ? calibSize : Integer.parseInt(prunePlan.setting("calib_size", "" + calibSize));
+            long seed = prunePlan == null ? calibSeed : Long.parseLong(prunePlan.setting("calib_seed", "" + calibSeed));
+            calibSet = CalibrationSample.choose(dataOptions, calibSource, prunePlan == null ? evalSet : null, size, seed);
+            DataOptions.checkFits(input, calibSet.recipe());
+        }
+        if (evalSet != null) {
+            DataOptions.checkFits(input, evalSet.recipe());
+        }
+        LoaderImages images = calibSet == null ? null : new LoaderImages(calibSet.dataset(), calibSet.recipe(),
+                dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
+        String sha = FileHash.sha256(model);
+        JsonResult result = new JsonResult().put("model", model.getFileName().toString()).put("out", out.getFileName().toString());
+        Model pruned;
+        Model exported;
+        QuantPlan quantization = null;
+        try (PrunePassProgress progress = new PrunePassProgress(images == null ? 0 : images.size(), output.quiet)) {
+            PrunePipeline pipeline = new PrunePipeline(runtime.toRunnerOptions(), progress);
+            if (prunePlan != null) {
+                pruned = pipeline.apply(input, prunePlan, images);
+            } else {
+                Map<String, Object> calibration = new LinkedHashMap<>();
+                if (calibSet != null) {
+                    calibration.put("calib", calibSet.source());
+                    calibration.put("calib_size", calibSet.dataset().size());
+                    calibration.put("calib_seed", calibSeed);
+                    calibration.put("preset", calibSet.recipe().name());
+                }
+                PrunePipeline.Result r = pipeline.run(input, settings,
+                        images, new PrunePipeline.Provenance(model.getFileName().toString(), sha, VersionProvider.version(), calibration));
+                r.notes().forEach(n -> System.err.println("note: " + n));
+                prunePlan = r.plan();
+                pruned = r.pruned();
+                result.put("calib_images", r.calibrationImages()).put("calib_seconds", r.calibrationSeconds())
+                        .put("solve_seconds", r.solveSeconds());
+            }
+        }
+        exported = pruned;
+        if (fromPlan != null && !prunePlan.quantization().isEmpty()) {
+            Path qp = fromPlan.toAbsolutePath().resolveSibling(prunePlan.quantization().get("plan").toString());
+            quantization = PlanJson.read(qp);
+            exported = PtqPipeline.apply(pruned, quantization, false, imageSize);
+        } else if (thenQuantize.enabled) {
+            LoaderCalibrationInputs inputs = new LoaderCalibrationInputs(calibSet.dataset(), calibSet.recipe(),
+                    dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
+            PtqPipeline.Result q = thenQuantize.run(pruned, model.getFileName().toString(), sha, inputs,
+                    runtime.toRunnerOptions(), imageSize, output.quiet);
+            q.notes().forEach(n -> System.err.println("note: " + n));
+            quantization = q.plan();
+            exported = q.quantized();
+            prunePlan = prunePlan.withQuantization(thenQuantize.record(quantPlan.getFileName().toString()));
+        }
+        if (evalSet != null) {
+            try (Runner p = Runner.open(exported, runtime.toRunnerOptions());
+                    Runner f = Runner.open(input, runtime.toRunnerOptions())) {
+                EvalResult e = Evaluator.run(p, f, evalSet.dataset(), evalSet.recipe(), dataOptions.loaderOptions(), output.quiet);
+                result.putAll(e.json()).put("data", evalSet.source());
+            }
+        }
+        putCosts(result, AnalyzedModel.of(input, imageSize), AnalyzedModel.of(pruned, imageSize));
+        // outputs appear only after everything above succeeded
+        PrunePlanJson.write(prunePlan, plan);
+        if (quantization != null && fromPlan == null) {
+            PlanJson.write(quantization, quantPlan);
+        }
+        ModelIO.save(exported, out);
+        result.put("method", prunePlan.method())
+                .put("pattern", prunePlan.settings().get("pattern"))
+                .put("score", prunePlan.settings().get("score"))
+                .put("reconstruction", prunePlan.setting("reconstruction", "none"))
+                .put("quantized", quantization != null)
+                .put("size_bytes", Files.size(out)).put("float_size_bytes", Files.size(model))
+                .put("plan", plan.getFileName().toString());
+        print(result);
+        result.writeTo(output.json);
+        return 0;
+    }
+
+    private PruneSettings settings() {
+        PruneMethod m = PruneMethod.parse(method);
+        SparsityPattern p = SparsityPattern.parse(block != null ? block : m == PruneMethod.NM ? "2:4" : "1x1", "--block");
+        Reconstruction r = reconstruct ? Reconstruction.parse(reconstructMethod) : Reconstruction.NONE;
+        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot, layerByLayer);
+    }
+
+    /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */
+    private static void putCosts(JsonResult result, AnalyzedModel before, AnalyzedModel after) {
+        long dense = 0;
+        for (Linear l : PrunableLinears.of(before.structure())) {
+            dense += l.inFeatures() * l.outFeatures();
+        }
+        long nonzero = 0;
+        for (Linear l : PrunableLinears.of(after.structure())) {
+            for (float v : LinearWeights.read(after.model().graph(), l)) {
+                nonzero += v != 0f ? 1 : 0;
+            }
+        }
+        result.put("sparsity", 1.0 - (double) nonzero / dense)
+                .put("macs", after.cost().macs()).put("effective_macs", after.cost().effectiveMacs())
+                .put("params", after.cost().params()).put("nonzero_params", after.cost().nonzeroParams())
+                .put("float_macs", before.cost().macs()).put("float_params", before.cost().params())
+                .put("effective_macs_ratio", (double) after.cost().effectiveMacs() / before.cost().macs());
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName().toString().replaceFirst("\\.onnx$", "") + suffix);
+    }
+
+    private static void print(JsonResult r) {
+        System.out.printf("pruned      %s: %s%s, sparsity %.1f%% of the blocks' Linear weights, reconstruction %s%s%n",
+                r.get("out"), r.get("method"), r.get("pattern") == null ? "" : " " + r.get("pattern") + " (" + r.get("score") + ")",
+                100 * (Double) r.get("sparsity"), r.get("reconstruction"), Boolean.TRUE.equals(r.get("quantized")) ? ", then quantized" : "");
+        System.out.printf("MACs        %,d dense, %,d effective (%.1f%% of the input's %,d)%n", (Long) r.get("macs"),
+                (Long) r.get("effective_macs"), 100 * (Double) r.get("effective_macs_ratio"), (Long) r.get("float_macs"));
+        System.out.printf("params      %,d, non-zero %,d (input: %,d)%n", (Long) r.get("params"), (Long) r.get("nonzero_params"),
+                (Long) r.get("float_params"));
+        if (r.get("calib_images") != null && ((Integer) r.get("calib_images")) > 0) {
+            System.out.printf("calibration %s images in %.1f s; decisions and reconstruction %.1f s%n", r.get("calib_images"),
+                    (Double) r.get("calib_seconds"), (Double) r.get("solve_seconds"));
+        }
+        if (r.get("top1") != null) {
+            System.out.printf("top-1       %.4f (input model %.4f, drop %.2f points)%n", (Double) r.get("top1"),
+                    (Double) r.get("reference_top1"), 100 * (Double) r.get("top1_drop"));
+        }
+        if (r.get("agreement_top1") != null) {
+            System.out.printf("agreement   %.4f with the input model; KL %.5f; logit cosine %.5f%n", (Double) r.get("agreement_top1"),
+                    (Double) r.get("kl"), (Double) r.get("logit_cosine"));
+        }
+        System.out.printf("plan        %s%n", r.get("plan"));
+    }
+}

@@ -1,0 +1,122 @@
+package io.vitshrink.workbench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vitshrink.onnx.testkit.ImageLayout;
+import io.vitshrink.onnx.testkit.SyntheticImages;
+import io.vitshrink.onnx.testkit.TinyVitBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code prune} on the test kit's tiny ViT: outputs, JSON keys, plan replay, prune → quantize, and user errors. */
+class PruneCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path calib;
+    static Path evalImages;
+    static Path recipe;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        TinyVitBuilder b = TinyVitBuilder.deitLike().depth(2).width(64).heads(4).imageSize(32).patchSize(8).classes(10).seed(4);
+        model = b.writeTo(dir.resolve("tiny.onnx"));
+        calib = dir.resolve("calib");
+        evalImages = dir.resolve("eval");
+        SyntheticImages.write(calib, b.config(), 100, 24, ImageLayout.FLAT_WITH_LABELS);
+        SyntheticImages.write(evalImages, b.config(), 200, 48, ImageLayout.FLAT_WITH_LABELS);
+        recipe = dir.resolve("recipe.yaml");
+        Files.writeString(recipe, "base: imagenet-deit\nname: tiny\nresize: 32\ncrop: 32\n");
+    }
+
+    private static String[] args(String out, String... extra) {
+        String[] base = {"prune", "--model", model.toString(), "--calib", calib.toString(), "--preset", recipe.toString(),
+            "--image-size", "32", "--no-cache", "--quiet", "--out", dir.resolve(out).toString()};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    private static JsonNode json(Path p) throws IOException {
+        return new ObjectMapper().readTree(p.toFile());
+    }
+
+    @Test
+    void blockPruningWithReconstructionWritesModelPlanAndKeysAndReplays() throws IOException {
+        Path json = dir.resolve("b.json");
+        CliRun r = CliRun.of(args("b.onnx", "--method", "block", "--block", "4x4", "--score", "wanda", "--sparsity", "0.3",
+                "--reconstruct", "--eval", evalImages.toString(), "--json", json.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = json(json);
+        assertThat(j.get("sparsity").asDouble()).isBetween(0.28, 0.32);
+        assertThat(j.get("macs").asLong()).isEqualTo(j.get("float_macs").asLong());
+        assertThat(j.get("effective_macs").asLong()).isLessThan(j.get("macs").asLong());
+        assertThat(j.get("nonzero_params").asLong()).isLessThan(j.get("params").asLong());
+        assertThat(j.get("calib_images").asInt()).isEqualTo(24);
+        assertThat(j.get("top1").isNumber()).isTrue();
+        assertThat(j.get("reference_top1").asDouble()).isEqualTo(1.0);
+        assertThat(j.get("agreement_top1").asDouble()).isGreaterThan(0.5);
+        assertThat(j.get("reconstruction").asText()).isEqualTo("exact");
+
+        CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("b.plan.json").toString(),
+                "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
+                "--image-size", "32", "--out", dir.resolve("b-again.onnx").toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("b-again.onnx"))).isEqualTo(Files.readAllBytes(dir.resolve("b.onnx")));
+    }
+
+    @Test
+    void structuredRemovalShrinksTheModelAndPruneThenQuantizeRecordsBoth() throws IOException {
+        Path json = dir.resolve("s.json");
+        CliRun r = CliRun.of(args("s.onnx", "--method", "structured", "--target-macs", "0.8", "--then-quantize",
+                "--json", json.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = json(json);
+        assertThat(j.get("macs").asDouble() / j.get("float_macs").asDouble()).isBetween(0.7, 0.83);
+        assertThat(j.get("params").asLong()).isLessThan(j.get("float_params").asLong());
+        assertThat(j.get("quantized").asBoolean()).isTrue();
+        JsonNode plan = json(dir.resolve("s.plan.json"));
+        assertThat(plan.get("cuts").size()).isEqualTo(2);
+        assertThat(plan.get("quantization").get("w_bits").asInt()).isEqualTo(8);
+        assertThat(plan.get("quantization").get("plan").asText()).isEqualTo("s.quant.plan.json");
+        assertThat(dir.resolve("s.quant.plan.json")).exists();
+
+        CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("s.plan.json").toString(),
+                "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
+                "--image-size", "32", "--out", dir.resolve("s-again.onnx").toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("s-again.onnx"))).isEqualTo(Files.readAllBytes(dir.resolve("s.onnx")));
+    }
+
+    @Test
+    void magnitudePruningNeedsNoImages() {
+        CliRun r = CliRun.of("prune", "--model", model.toString(), "--score", "magnitude", "--method", "nm",
+                "--image-size", "32", "--quiet", "--out", dir.resolve("nm.onnx").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("sparsity 50.0%");
+    }
+
+    @Test
+    void badOptionsAreOneLineUserErrorsAndWriteNothing() {
+        CliRun both = CliRun.of(args("x1.onnx", "--sparsity", "0.5", "--target-macs", "0.8"));
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).startsWith("vitshrink: give exactly one of --sparsity");
+        CliRun pattern = CliRun.of(args("x2.onnx", "--sparsity", "0.5", "--block", "4by4"));
+        assertThat(pattern.exitCode()).isEqualTo(2);
+        assertThat(pattern.err()).contains("--block '4by4'");
+        CliRun noCalib = CliRun.of("prune", "--model", model.toString(), "--sparsity", "0.5", "--image-size", "32",
+                "--out", dir.resolve("x3.onnx").toString());
+        assertThat(noCalib.exitCode()).isEqualTo(2);
+        assertThat(noCalib.err()).contains("--calib");
+        assertThat(dir.resolve("x1.onnx")).doesNotExist();
+        assertThat(dir.resolve("x3.onnx")).doesNotExist();
+        assertThat(dir.resolve("x3.plan.json")).doesNotExist();
+    }
+}
