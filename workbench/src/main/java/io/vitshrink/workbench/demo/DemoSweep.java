@@ -26,6 +26,7 @@ public final class DemoSweep {
                     - bench: {batch: 1, runs: 10}
                   - [quantize: {bits: W8A8, format: qdq}, bench: {batch: 1, runs: 10}]   # deployable int8
                   - [tokens: {method: tome, r: 2}, eval, bench: {batch: 1, runs: 10}]    # token merging (ToMe)
+                  - [prune: {method: block, block: 1x1, sparsity: 0.5, reconstruct: true}, bench: {batch: 1, runs: 10}]
                 """.formatted(imageSize);
     }
 }

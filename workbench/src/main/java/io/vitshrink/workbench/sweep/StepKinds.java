@@ -21,6 +21,7 @@ public final class StepKinds {
         register(new EvalStep());
         register(new BenchStep());
         register(new TokensStep());
+        register(new PruneStep());
     }
 
     private StepKinds() {

@@ -132,12 +132,17 @@ class SweepCliTest {
                   - eval
                   - tokens: {method: tome, r: 2}
                   - [tokens: {method: evit, keep: 0.7, at: "0"}, quantize: {bits: W4A4}]
+                  - [prune: {method: block, block: 1x1, sparsity: 0.5, reconstruct: true}, quantize: {bits: W8A8}]
                 """);
         Path db = dir.resolve("tokens.db");
         Run run = cli("sweep", sweep.toString(), "--db", db.toString());
         assertThat(run.code()).as(run.err() + run.out()).isZero();
         List<RunRecord> rows = rows(db);
-        assertThat(rows).hasSize(3).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r.ok()).as(r.label() + ": " + r.error()).isTrue());
+        RunRecord pruned = rows.stream().filter(r -> r.label().contains("prune")).findFirst().orElseThrow();
+        assertThat(pruned.method()).isEqualTo("prune block → PTQ uniform"); // a chain is its own series
+        assertThat(((Number) pruned.metrics().get("sparsity")).doubleValue()).isBetween(0.45, 0.55);
+        assertThat(pruned.metrics()).containsKeys("effective_macs", "nonzero_params", "w_bits");
         RunRecord tome = rows.stream().filter(r -> r.label().contains("tome")).findFirst().orElseThrow();
         assertThat(tome.method()).isEqualTo("tokens tome");
         assertThat(((Number) tome.metrics().get("macs_ratio")).doubleValue()).isLessThan(1.0).isGreaterThan(0.3);
@@ -154,8 +159,8 @@ class SweepCliTest {
                 db.resolveSibling(chain.runDir()).resolve("1-quantize.json").toFile(), java.util.Map.class);
         assertThat(chain.metrics().get("top1")).isEqualTo(quantizeJson.get("top1"));
         Run again = cli("sweep", sweep.toString(), "--db", db.toString());
-        assertThat(again.out()).contains("3 were already recorded");
-        assertThat(rows(db)).hasSize(3);
+        assertThat(again.out()).contains("4 were already recorded");
+        assertThat(rows(db)).hasSize(4);
     }
 
     @Test

@@ -1,0 +1,72 @@
+package io.vitshrink.workbench.sweep;
+
+import io.vitshrink.onnx.UserException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code prune}: runs {@code vitshrink prune} on the sweep's {@code calib} (evaluated against the original
+ * on its {@code eval} when given). Settings are the prune options of the same name; the flags
+ * {@code reconstruct}, {@code one_shot}, {@code layer_by_layer} and {@code allocate} take {@code true} /
+ * {@code false}.
+ */
+final class PruneStep implements StepKind {
+    private static final Set<String> FLAGS = Set.of("reconstruct", "one_shot", "layer_by_layer", "allocate");
+
+    @Override
+    public String name() {
+        return "prune";
+    }
+
+    @Override
+    public Set<String> settings() {
+        return Set.of("method", "block", "score", "sparsity", "target_macs", "reconstruct", "reconstruct_method",
+                "damping", "one_shot", "layer_by_layer", "allocate");
+    }
+
+    @Override
+    public List<String> arguments(StepContext ctx, Map<String, String> settings) {
+        SweepData d = ctx.data();
+        if (d.calib() == null) {
+            throw new UserException("sweep: a prune step needs data.calib (calibration images) in the sweep file");
+        }
+        CommandArgs a = new CommandArgs("prune").path("--model", ctx.input()).add("--calib", d.calib())
+                .add("--calib-size", d.calibSize()).add("--calib-seed", d.calibSeed())
+                .add("--image-size", d.imageSize()).path("--out", output(ctx)).path("--json", json(ctx))
+                .add("--threads", ctx.threads()).flag("--quiet", true).data(d);
+        if (d.eval() != null) {
+            a.add("--eval", d.eval()).add("--limit", d.evalLimit()).add("--seed", d.evalSeed());
+        }
+        for (String f : FLAGS) {
+            String v = settings.get(f);
+            if (v != null && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw new UserException("sweep: prune " + f + " must be true or false, not '" + v + "'");
+            }
+            a.flag("--" + f.replace('_', '-'), "true".equalsIgnoreCase(v));
+        }
+        return a.settings(settings, FLAGS.toArray(String[]::new)).build();
+    }
+
+    @Override
+    public Path output(StepContext ctx) {
+        return ctx.file(name(), ".onnx");
+    }
+
+    @Override
+    public String method(Map<String, String> s) {
+        return "prune " + s.getOrDefault("method", "block");
+    }
+
+    @Override
+    public String label(Map<String, String> s) {
+        StringBuilder b = new StringBuilder("prune " + s.getOrDefault("method", "block"));
+        s.forEach((k, v) -> {
+            if (!k.equals("method")) {
+                b.append(' ').append(k).append('=').append(v);
+            }
+        });
+        return b.toString();
+    }
+}
