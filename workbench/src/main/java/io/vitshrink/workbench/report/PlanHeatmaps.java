@@ -31,13 +31,20 @@ public final class PlanHeatmaps {
     private PlanHeatmaps() {
     }
 
+    /** What the quantize step ({@code <i>-quantize.plan.json}) and {@code prune --then-quantize} ({@code .quant.plan.json}) write. */
+    static boolean isQuantizationPlan(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith("-quantize.plan.json") || name.endsWith(".quant.plan.json");
+    }
+
     /** The heatmap of the first mixed plan in a run folder, as an SVG element, or null. */
     public static String svg(Path runFolder, String title, String id) {
         if (runFolder == null || !Files.isDirectory(runFolder)) {
             return null;
         }
         try (Stream<Path> files = Files.list(runFolder)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".plan.json")).sorted().toList()) {
+            // only quantization plans: a prune or token plan in the same folder is another format
+            for (Path p : files.filter(PlanHeatmaps::isQuantizationPlan).sorted().toList()) {
                 String svg = svg(PlanJson.read(p), title, id);
                 if (svg != null) {
                     return svg;
