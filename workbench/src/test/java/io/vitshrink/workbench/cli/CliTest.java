@@ -108,7 +108,7 @@ class CliTest {
         assertThat(out.resolve("results.db")).exists();
         assertThat(out.resolve("report").resolve("index.html")).content().contains("<svg class=\"chart\"")
                 .contains("W4A4 log2").contains("W8A8 uniform format=qdq");
-        assertThat(r.out()).contains("top-1       1.0000").contains("8 points: 8 ok, 0 failed");
+        assertThat(r.out()).contains("top-1       1.0000").contains("10 points: 10 ok, 0 failed");
     }
 
     @Test
