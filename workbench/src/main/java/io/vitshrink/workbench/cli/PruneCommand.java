@@ -44,14 +44,8 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "float ONNX model")
     Path model;
 
-    @Option(names = "--calib", paramLabel = "DIR", description = "calibration images (folder, manifest or shared:NAME)")
-    String calib;
-
-    @Option(names = "--calib-size", defaultValue = "256", description = "calibration images, a seeded sample (default: ${DEFAULT-VALUE})")
-    int calibSize;
-
-    @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration sample (default: ${DEFAULT-VALUE})")
-    long calibSeed;
+    @Mixin
+    CalibrationOptions calibOptions;
 
     @Option(names = "--method", defaultValue = "block",
             description = "block, nm, heads, channels, structured (heads and channels) (default: ${DEFAULT-VALUE})")
@@ -128,16 +122,14 @@ public final class PruneCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OptionRanges.imageSize(imageSize);
-        if (calibSize < 1) {
-            throw new UserException("--calib-size must be at least 1, not " + calibSize);
-        }
+        calibOptions.checkSize();
         PruneSettings settings = fromPlan == null ? settings() : null;
         Path plan = planFile != null ? planFile : sibling(out, ".plan.json");
         Path quantPlan = sibling(out, ".quant.plan.json");
         OutputPaths outputs = new OutputPaths().input("the input model (--model)", model)
                 .input("the input plan (--from-plan)", fromPlan)
                 .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
-                .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib))
+                .input("the calibration manifest (--calib)", calibOptions.manifest())
                 .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
                 .output("--out", out)
                 .output(planFile != null ? "--plan" : "the plan file (--out with .plan.json; choose it with --plan)", plan)
@@ -148,7 +140,7 @@ public final class PruneCommand implements Callable<Integer> {
         Model input = ModelIO.load(model);
         DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
         PrunePlan prunePlan = fromPlan == null ? null : PrunePlanJson.read(fromPlan);
-        String calibSource = calib != null ? calib : prunePlan == null ? null : (String) prunePlan.settings().get("calib");
+        String calibSource = calibOptions.given() ? calibOptions.calib : prunePlan == null ? null : (String) prunePlan.settings().get("calib");
         boolean needsImages = fromPlan == null ? settings.needsCalibration() || thenQuantize.enabled
                 : !"none".equals(prunePlan.setting("reconstruction", "none"));
         if (needsImages && calibSource == null) {
@@ -156,8 +148,8 @@ public final class PruneCommand implements Callable<Integer> {
         }
         DataOptions.Prepared calibSet = null;
         if (needsImages) {
-            int size = prunePlan == null ? calibSize : Integer.parseInt(prunePlan.setting("calib_size", "" + calibSize));
-            long seed = prunePlan == null ? calibSeed : Long.parseLong(prunePlan.setting("calib_seed", "" + calibSeed));
+            int size = prunePlan == null ? calibOptions.size : Integer.parseInt(prunePlan.setting("calib_size", "" + calibOptions.size));
+            long seed = prunePlan == null ? calibOptions.seed : Long.parseLong(prunePlan.setting("calib_seed", "" + calibOptions.seed));
             calibSet = CalibrationSample.choose(dataOptions, calibSource, prunePlan == null ? evalSet : null, size, seed);
             DataOptions.checkFits(input, calibSet.recipe());
         }
@@ -180,7 +172,7 @@ public final class PruneCommand implements Callable<Integer> {
                 if (calibSet != null) {
                     calibration.put("calib", calibSet.source());
                     calibration.put("calib_size", calibSet.dataset().size());
-                    calibration.put("calib_seed", calibSeed);
+                    calibration.put("calib_seed", calibOptions.seed);
                     calibration.put("preset", calibSet.recipe().name());
                 }
                 PrunePipeline.Result r = pipeline.run(input, settings,

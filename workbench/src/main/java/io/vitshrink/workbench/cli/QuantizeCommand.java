@@ -41,14 +41,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "M", description = "float ONNX model")
     Path model;
 
-    @Option(names = "--calib", paramLabel = "DIR", description = "calibration images (folder, manifest or shared:NAME)")
-    String calib;
-
-    @Option(names = "--calib-size", defaultValue = "256", description = "calibration images, a seeded sample (default: ${DEFAULT-VALUE})")
-    int calibSize;
-
-    @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration sample (default: ${DEFAULT-VALUE})")
-    long calibSeed;
+    @Mixin
+    CalibrationOptions calibOptions;
 
     @Option(names = "--w-bits", defaultValue = "8", description = "weight bits, 2–8 (default: ${DEFAULT-VALUE})")
     int wBits;
@@ -133,18 +127,16 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (reference != null && eval == null) {
             throw new UserException("--reference needs --eval (it is the model the evaluation compares against)");
         }
-        if (fromPlan == null && calib == null) {
+        if (fromPlan == null && !calibOptions.given()) {
             throw new UserException("quantize needs --calib DIR (calibration images), or --from-plan PLAN");
         }
-        if (calibSize < 1) {
-            throw new UserException("--calib-size must be at least 1, not " + calibSize);
-        }
+        calibOptions.checkSize();
         OptionRanges.imageSize(imageSize);
         OutputPaths outputs = new OutputPaths().input("the input model (--model)", model)
                 .input("the input plan (--from-plan)", fromPlan)
                 .input("the scheme file (--scheme)", SchemePresets.names().contains(scheme) ? null : Path.of(scheme))
                 .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
-                .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib))
+                .input("the calibration manifest (--calib)", calibOptions.manifest())
                 .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
                 .input("the reference model (--reference)", reference)
                 .output("--out", out);
@@ -272,7 +264,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     /** A seeded sample of the calibration set, without any image that is also evaluated. */
     private DataOptions.Prepared calibrationSet(DataOptions.Prepared evalSet) {
-        return CalibrationSample.choose(dataOptions, calib, evalSet, calibSize, calibSeed);
+        return calibOptions.sample(dataOptions, evalSet);
     }
 
     private EvalResult evaluate(Model floatModel, Model quantized, DataOptions.Prepared evalSet) {

@@ -20,7 +20,6 @@ import io.vitshrink.workbench.output.JsonResult;
 import io.vitshrink.workbench.output.OutputPaths;
 import io.vitshrink.workbench.quantize.FileHash;
 import io.vitshrink.workbench.tokens.CalibrationFidelity;
-import io.vitshrink.workbench.tokens.CalibrationSample;
 import io.vitshrink.workbench.tokens.TokenBench;
 import io.vitshrink.workbench.tokens.TokenPlanJson;
 import java.nio.file.Files;
@@ -66,14 +65,8 @@ public final class TokensCommand implements Callable<Integer> {
     @Option(names = "--from-plan", paramLabel = "PLAN", description = "rebuild from a token plan file")
     Path fromPlan;
 
-    @Option(names = "--calib", paramLabel = "DIR", description = "calibration images for --target-macs (folder, manifest or shared:NAME)")
-    String calib;
-
-    @Option(names = "--calib-size", defaultValue = "256", description = "calibration images, a seeded sample (default: ${DEFAULT-VALUE})")
-    int calibSize;
-
-    @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration sample (default: ${DEFAULT-VALUE})")
-    long calibSeed;
+    @Mixin
+    CalibrationOptions calibOptions;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "reduced ONNX model to write")
     Path out;
@@ -115,7 +108,7 @@ public final class TokensCommand implements Callable<Integer> {
                 : out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", "") + ".tokens.json");
         new OutputPaths().input("the input model (--model)", model).input("the input plan (--from-plan)", fromPlan)
                 .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
-                .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib))
+                .input("the calibration manifest (--calib)", calibOptions.manifest())
                 .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
                 .output("--out", out)
                 .output(planFile != null ? "--plan" : "the plan file (--out with .tokens.json; choose it with --plan)", plan)
@@ -198,15 +191,13 @@ public final class TokensCommand implements Callable<Integer> {
         if (r != null && (m != TokenMethod.TOME || r < 1)) {
             throw new UserException(m == TokenMethod.TOME ? "--r must be at least 1, not " + r : "--r is for --method tome; evit takes --keep, semantic --k");
         }
-        if (targetMacs != null && calib == null) {
+        if (targetMacs != null && !calibOptions.given()) {
             throw new UserException("--target-macs needs --calib DIR: the schedule is chosen by agreement on calibration images");
         }
         if (at != null && at.stream().anyMatch(b -> b < 0)) {
             throw new UserException("--at blocks count from 0, not " + at);
         }
-        if (calibSize < 1) {
-            throw new UserException("--calib-size must be at least 1, not " + calibSize);
-        }
+        calibOptions.checkSize();
         if (bench && (benchRuns < 1 || benchBatches.stream().anyMatch(b -> b < 1 || b > 4096))) {
             throw new UserException("--bench-runs must be ≥ 1 and --bench-batch sizes between 1 and 4096");
         }
@@ -214,7 +205,7 @@ public final class TokensCommand implements Callable<Integer> {
 
     private TokenPlan searched(TokenMethod m, AnalyzedModel analyzed, ScheduleSearch search, DataOptions.Prepared evalSet,
             JsonResult result) {
-        DataOptions.Prepared calibSet = CalibrationSample.draw(dataOptions, calib, calibSize, calibSeed, evalSet);
+        DataOptions.Prepared calibSet = calibOptions.sample(dataOptions, evalSet);
         DataOptions.checkFits(analyzed.model(), calibSet.recipe());
         long t0 = System.nanoTime();
         CalibrationFidelity fidelity = new CalibrationFidelity(analyzed.model(), calibSet.dataset(), calibSet.recipe(),
