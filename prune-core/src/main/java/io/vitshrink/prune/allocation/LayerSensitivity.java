@@ -1,6 +1,6 @@
 package io.vitshrink.prune.allocation;
 
-import io.vitshrink.prune.calibration.InputGram;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.prune.weights.MaskSelector;
 import io.vitshrink.prune.weights.SparsityPattern;
 

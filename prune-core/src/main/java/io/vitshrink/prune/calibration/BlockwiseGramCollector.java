@@ -1,5 +1,8 @@
 package io.vitshrink.prune.calibration;
 
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.linalg.GramOutputs;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.DataType;
 import io.vitshrink.onnx.model.Dim;
 import io.vitshrink.onnx.model.Graph;
@@ -9,7 +12,6 @@ import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.model.ValueInfo;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
-import io.vitshrink.onnx.UserException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -80,7 +82,7 @@ public final class BlockwiseGramCollector {
     /** The Gram matrices of the given inputs inside one block of {@code model}, on the kept stream. */
     public Map<String, InputGram> grams(Model model, String blockInput, String blockOutput, Map<String, Integer> inputs) {
         Map<String, String> gramOutputs = new LinkedHashMap<>();
-        Model withGrams = GramCollector.withGramOutputs(subgraph(model, blockInput, List.of(blockOutput)), inputs, gramOutputs);
+        Model withGrams = GramOutputs.withGramOutputs(subgraph(model, blockInput, List.of(blockOutput)), inputs, gramOutputs);
         Map<String, InputGram> grams = new LinkedHashMap<>();
         inputs.forEach((name, dim) -> grams.put(name, new InputGram(dim)));
         List<String> fetch = new ArrayList<>(gramOutputs.values());

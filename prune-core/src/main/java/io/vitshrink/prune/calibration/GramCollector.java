@@ -1,12 +1,10 @@
 package io.vitshrink.prune.calibration;
 
 import io.vitshrink.onnx.UserException;
-import io.vitshrink.onnx.model.Attribute;
-import io.vitshrink.onnx.model.Graph;
+import io.vitshrink.onnx.linalg.GramOutputs;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Model;
-import io.vitshrink.onnx.model.Node;
 import io.vitshrink.onnx.model.Tensor;
-import io.vitshrink.onnx.model.ValueInfo;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import java.util.ArrayList;
@@ -17,11 +15,8 @@ import java.util.function.IntConsumer;
 
 /**
  * One ONNX Runtime pass over the calibration images that accumulates the {@link InputGram} of every
- * requested Linear input. The product is computed inside the run: a copy of the model gets, per
- * input value v, {@code Reshape(v, [-1, d]) → Transpose → MatMul} as an extra graph output, so ORT's
- * GEMM forms XᵀX of the batch and only a d×d matrix leaves the session (the Java loop of
- * {@link InputGram#add} is the reference the tests compare it with). Memory is d² per input,
- * whatever the number of images.
+ * requested Linear input, the product formed inside the run ({@link GramOutputs}). Memory is d² per
+ * input, whatever the number of images.
  */
 public final class GramCollector {
     private final RunnerOptions options;
@@ -41,7 +36,7 @@ public final class GramCollector {
         Map<String, InputGram> grams = new LinkedHashMap<>();
         inputs.forEach((name, dim) -> grams.put(name, new InputGram(dim)));
         Map<String, String> gramOutputs = new LinkedHashMap<>();
-        Model withGrams = withGramOutputs(model, inputs, gramOutputs);
+        Model withGrams = GramOutputs.withGramOutputs(model, inputs, gramOutputs);
         List<String> outputs = new ArrayList<>(gramOutputs.values());
         int done = 0;
         try (Runner runner = Runner.open(withGrams, options); CalibrationImages.Pass pass = images.open()) {
@@ -67,32 +62,5 @@ public final class GramCollector {
             throw new UserException("no calibration image could be read");
         }
         return grams;
-    }
-
-    /** A copy of the model with, for each input value, its batch XᵀX as an extra output (named in {@code names}). */
-    static Model withGramOutputs(Model model, Map<String, Integer> inputs, Map<String, String> names) {
-        Model copy = model.copy();
-        Graph g = copy.graph();
-        // only the Gram products are fetched: the rest of the graph (e.g. blocks after the last
-        // requested input) is dropped so that ORT does not compute it
-        g.clearOutputs();
-        for (Map.Entry<String, Integer> e : inputs.entrySet()) {
-            String v = e.getKey();
-            if (!g.valueNames().contains(v)) {
-                throw new UserException("the model has no value named '" + v + "'");
-            }
-            String shape = g.uniqueName(v + "/gram_shape");
-            g.putInitializer(Tensor.ofLongs(shape, new long[] {2}, new long[] {-1, e.getValue()}));
-            String rows = g.uniqueName(v + "/gram_rows");
-            g.addNode(new Node(rows, "Reshape", List.of(v, shape), List.of(rows)));
-            String t = g.uniqueName(v + "/gram_transpose");
-            g.addNode(new Node(t, "Transpose", List.of(rows), List.of(t), Attribute.ofInts("perm", 1, 0)));
-            String gram = g.uniqueName(v + "/gram");
-            g.addNode(new Node(gram, "MatMul", List.of(t, rows), List.of(gram)));
-            g.addOutput(ValueInfo.untyped(gram));
-            names.put(v, gram);
-        }
-        g.removeDeadNodes();
-        return copy;
     }
 }

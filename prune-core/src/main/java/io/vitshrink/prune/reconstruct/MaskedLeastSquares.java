@@ -1,5 +1,7 @@
 package io.vitshrink.prune.reconstruct;
 
+import io.vitshrink.onnx.linalg.Cholesky;
+import io.vitshrink.onnx.linalg.Damping;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;

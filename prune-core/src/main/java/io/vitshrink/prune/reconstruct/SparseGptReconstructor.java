@@ -1,5 +1,8 @@
 package io.vitshrink.prune.reconstruct;
 
+import io.vitshrink.onnx.linalg.Cholesky;
+import io.vitshrink.onnx.linalg.Damping;
+
 /**
  * SparseGPT's reconstruction with a given mask (Frantar &amp; Alistarh, "SparseGPT: Massive Language
  * Models Can Be Accurately Pruned in One-Shot", 2023): input columns are visited left to right;

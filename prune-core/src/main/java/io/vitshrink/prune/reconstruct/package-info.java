@@ -1,5 +1,5 @@
 /**
  * Least-squares reconstruction of pruned layers from calibration Gram matrices: the exact masked
- * solution, SparseGPT's column-by-column OBS updates, damping and a small Cholesky.
+ * solution and SparseGPT's column-by-column OBS updates (damping and Cholesky: {@code io.vitshrink.onnx.linalg}).
  */
 package io.vitshrink.prune.reconstruct;

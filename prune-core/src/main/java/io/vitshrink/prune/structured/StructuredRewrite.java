@@ -1,6 +1,7 @@
 package io.vitshrink.prune.structured;
 
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.model.Tensor;
@@ -9,7 +10,6 @@ import io.vitshrink.onnx.vit.Attention;
 import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.onnx.vit.VitStructure;
-import io.vitshrink.prune.calibration.InputGram;
 import io.vitshrink.prune.plan.BlockCut;
 import io.vitshrink.prune.reconstruct.MaskedLeastSquares;
 import io.vitshrink.prune.weights.LinearWeights;

@@ -1,8 +1,8 @@
 package io.vitshrink.prune.structured;
 
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.vit.Linear;
-import io.vitshrink.prune.calibration.InputGram;
 import io.vitshrink.prune.weights.LinearWeights;
 
 /**

@@ -1,8 +1,8 @@
 package io.vitshrink.prune.weights;
 
-import io.vitshrink.prune.calibration.InputGram;
-import io.vitshrink.prune.reconstruct.Cholesky;
-import io.vitshrink.prune.reconstruct.Damping;
+import io.vitshrink.onnx.linalg.Cholesky;
+import io.vitshrink.onnx.linalg.Damping;
+import io.vitshrink.onnx.linalg.InputGram;
 
 /** Per-weight importance of a {@code [out, in]} weight matrix under an {@link ImportanceScore}. */
 public final class ElementScores {

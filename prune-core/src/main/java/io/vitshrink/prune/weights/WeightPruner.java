@@ -1,11 +1,11 @@
 package io.vitshrink.prune.weights;
 
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.onnx.vit.VitStructure;
-import io.vitshrink.prune.calibration.InputGram;
 import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.reconstruct.MaskedLeastSquares;
 import io.vitshrink.prune.reconstruct.Reconstruction;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.testkit.ExportStyle;

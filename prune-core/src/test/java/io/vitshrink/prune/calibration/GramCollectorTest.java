@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.runtime.ExposedOutputs;

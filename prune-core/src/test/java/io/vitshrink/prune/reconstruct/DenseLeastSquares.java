@@ -1,5 +1,7 @@
 package io.vitshrink.prune.reconstruct;
 
+import io.vitshrink.onnx.linalg.Cholesky;
+
 /**
  * An independent dense reference for the tests: builds the normal equations of one row's masked
  * least-squares problem straight from the token matrix X and solves them by Gaussian elimination

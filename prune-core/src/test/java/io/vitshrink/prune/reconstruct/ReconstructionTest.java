@@ -3,7 +3,9 @@ package io.vitshrink.prune.reconstruct;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vitshrink.prune.calibration.InputGram;
+import io.vitshrink.onnx.linalg.Cholesky;
+import io.vitshrink.onnx.linalg.Damping;
+import io.vitshrink.onnx.linalg.InputGram;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vitshrink.onnx.UserException;
-import io.vitshrink.prune.calibration.InputGram;
+import io.vitshrink.onnx.linalg.InputGram;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

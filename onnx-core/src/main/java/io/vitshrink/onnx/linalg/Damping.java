@@ -1,4 +1,4 @@
-package io.vitshrink.prune.reconstruct;
+package io.vitshrink.onnx.linalg;
 
 /**
  * Makes a layer Hessian H = XᵀX safely invertible: adds λ·mean(diag H) to the diagonal (SparseGPT's

@@ -1,4 +1,4 @@
-package io.vitshrink.prune.reconstruct;
+package io.vitshrink.onnx.linalg;
 
 /**
  * Cholesky factorization A = L·Lᵀ of a symmetric positive definite matrix (row-major, double), with

@@ -1,4 +1,4 @@
-package io.vitshrink.prune.calibration;
+package io.vitshrink.onnx.linalg;
 
 /**
  * The Gram matrix XᵀX of a layer's input over every calibration token (rows of X are tokens,

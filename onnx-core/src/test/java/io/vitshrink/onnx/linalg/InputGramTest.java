@@ -1,4 +1,4 @@
-package io.vitshrink.prune.calibration;
+package io.vitshrink.onnx.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
