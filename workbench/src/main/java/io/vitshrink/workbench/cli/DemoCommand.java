@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Write a tiny ViT and generated images, inspect and evaluate it, run a small sweep (float, W8A8, "
-                + "W6A6, W4A4 with uniform and log2 quantizers, benchmarked) into a results database and write a report "
-                + "folder (no network, no downloads).")
+                + "W6A6, W4A4 with uniform and log2 quantizers, token merging, pruning, benchmarked) and a mixed-precision "
+                + "search into a results database and write a report folder (no network, no downloads).")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "vitshrink-demo", paramLabel = "DIR",
@@ -44,13 +44,13 @@ public final class DemoCommand implements Callable<Integer> {
         String data = ws.images().toString();
         String preset = ws.recipe().toString();
         String size = Integer.toString(ws.config().imageSize());
-        section("1/4 inspect: what the model is and what it costs");
+        section("1/5 inspect: what the model is and what it costs");
         int rc = VitshrinkCli.run("inspect", model, "--image-size", size,
                 "--json", out.resolve("inspect.json").toString());
         if (rc != 0) {
             return rc;
         }
-        section("2/4 eval: accuracy on " + ws.imageCount() + " generated images (labels = the float model's own predictions)");
+        section("2/5 eval: accuracy on " + ws.imageCount() + " generated images (labels = the float model's own predictions)");
         rc = VitshrinkCli.run("eval", "--model", model, "--data", data, "--preset", preset, "--no-cache", "--quiet",
                 "--reference", model, "--json", out.resolve("eval.json").toString());
         if (rc != 0) {
@@ -59,15 +59,25 @@ public final class DemoCommand implements Callable<Integer> {
         Path sweep = out.resolve("sweep.yaml");
         AtomicFiles.writeString(sweep, DemoSweep.yaml(ws.config().imageSize()));
         Path db = out.resolve("results.db");
-        section("3/4 sweep: float, W8A8/W6A6/W4A4 × uniform/log2 (simulated) and W8A8 int8 QDQ, each benchmarked "
+        section("3/5 sweep: float, W8A8/W6A6/W4A4 × uniform/log2 (simulated) and W8A8 int8 QDQ, each benchmarked "
                 + "against float (" + sweep + "; rerun it: recorded points are skipped)");
         rc = VitshrinkCli.run("sweep", sweep.toString(), "--db", db.toString());
         if (rc != 0) {
             return rc;
         }
+        Path search = out.resolve("search");
+        section("4/5 search: mixed precision at an average of 5 bits — which layers hurt, and the best plan within the budget");
+        rc = VitshrinkCli.run("search", "--model", model, "--calib", ws.calibration().toString(), "--preset", preset,
+                "--image-size", size, "--no-cache", "--quiet", "--budget", "avg_bits=5", "--bits", "4,6,8", "--holdout", "8",
+                "--calib-size", "24", "--out", search.toString(), "--db", db.toString());
+        if (rc != 0) {
+            return rc;
+        }
         Path report = out.resolve("report");
-        section("4/4 report: trade-off charts, tables and a Markdown summary");
-        rc = VitshrinkCli.run("report", "--db", db.toString(), "--out", report.toString(), "--title", "vitshrink demo: tiny ViT");
+        section("5/5 report: trade-off charts, tables and a Markdown summary");
+        rc = VitshrinkCli.run("report", "--db", db.toString(), "--out", report.toString(), "--title", "vitshrink demo: tiny ViT",
+                "--activations", model, "--calib", ws.calibration().toString(), "--preset", preset, "--image-size", size,
+                "--no-cache");
         if (rc != 0) {
             return rc;
         }
@@ -75,7 +85,10 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  bin/vitshrink inspect " + model);
         System.out.println("  bin/vitshrink eval --model " + model + " --data " + data + " --preset " + preset);
         System.out.println("  bin/vitshrink sweep " + sweep + " --db " + db);
-        System.out.println("  bin/vitshrink report --db " + db + " --out " + report);
+        System.out.println("  bin/vitshrink search --model " + model + " --calib " + ws.calibration() + " --preset " + preset
+                + " --image-size " + size + " --budget avg_bits=5 --out " + search + " --db " + db);
+        System.out.println("  bin/vitshrink report --db " + db + " --out " + report + " --activations " + model + " --calib "
+                + ws.calibration() + " --preset " + preset + " --image-size " + size);
         return 0;
     }
 

@@ -119,6 +119,9 @@ public final class PruneCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    RunRecorder recorder;
+
     @Override
     public Integer call() throws Exception {
         OptionRanges.imageSize(imageSize);
@@ -133,7 +136,7 @@ public final class PruneCommand implements Callable<Integer> {
                 .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
                 .output("--out", out)
                 .output(planFile != null ? "--plan" : "the plan file (--out with .plan.json; choose it with --plan)", plan)
-                .output("--json", output.json);
+                .output("--json", output.json).output("--db", recorder.db);
         if (thenQuantize.enabled && fromPlan == null) {
             outputs.output("the quantization plan (--out with .quant.plan.json)", quantPlan);
         }
@@ -222,6 +225,7 @@ public final class PruneCommand implements Callable<Integer> {
                 .put("plan", plan.getFileName().toString());
         print(result);
         result.writeTo(output.json);
+        recorder.record(model, result, Map.of("prune.plan.json", plan, "prune.quant.plan.json", quantPlan));
         return 0;
     }
 

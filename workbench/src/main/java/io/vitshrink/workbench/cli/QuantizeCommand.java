@@ -27,6 +27,7 @@ import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -217,7 +218,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         print(result);
         result.writeTo(output.json);
-        recorder.record(model, result);
+        recorder.record(model, result, Map.of("quantize.plan.json", plan));
         return 0;
     }
 

@@ -6,7 +6,16 @@ import io.vitshrink.reports.ReportWriter;
 import io.vitshrink.reports.ResultRow;
 import io.vitshrink.reports.reference.ReferencePoint;
 import io.vitshrink.reports.reference.ReferencePoints;
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.io.ModelIO;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.quant.nonuniform.LevelComparison;
+import io.vitshrink.workbench.output.OutputPaths;
+import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
+import io.vitshrink.workbench.report.ActivationCharts;
+import io.vitshrink.workbench.report.PlanHeatmaps;
 import io.vitshrink.workbench.report.RunFilter;
+import io.vitshrink.workbench.report.SensitivityCharts;
 import io.vitshrink.workbench.report.SeriesNaming;
 import io.vitshrink.workbench.store.RunRecord;
 import io.vitshrink.workbench.store.RunStore;
@@ -19,6 +28,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vitshrink report --db results.db --out DIR}: an HTML/Markdown/CSV report of recorded runs. */
@@ -26,6 +36,8 @@ import picocli.CommandLine.Option;
         description = "Write a report folder from results databases: a self-contained index.html with trade-off charts "
                 + "(SVG inline), summary.md, runs.csv and the published reference points.")
 public final class ReportCommand implements Callable<Integer> {
+    /** Sensitivity charts and heatmaps drawn at most (one per run): a sweep can hold hundreds of runs. */
+    private static final int MAX_CHARTS_OF_A_KIND = 12;
 
     @Option(names = "--db", required = true, paramLabel = "FILE",
             description = "results database; repeat to compare several side by side")
@@ -55,8 +67,38 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--title", defaultValue = "vitshrink report", description = "page title (default: ${DEFAULT-VALUE})")
     String title;
 
+    @Option(names = "--activations", paramLabel = "MODEL",
+            description = "also draw activation histograms of this model's tensors with the levels of the uniform, log2 "
+                    + "and AdaLog quantizers over them (needs --calib)")
+    Path activationsModel;
+
+    @Option(names = "--tensor", paramLabel = "NAME",
+            description = "with --activations: a tensor to draw (the left operand of a MatMul or Gemm); repeat for several "
+                    + "(default: the middle block's post-Softmax and post-GELU tensors)")
+    List<String> tensors = new ArrayList<>();
+
+    @Option(names = "--activation-bits", defaultValue = "4", description = "with --activations: quantizer width (default: ${DEFAULT-VALUE})")
+    int activationBits;
+
+    @Option(names = "--calib", paramLabel = "DIR", description = "with --activations: images to sample the tensors on")
+    String calib;
+
+    @Option(names = "--calib-size", defaultValue = "8",
+            description = "with --activations: images sampled from --calib (default: ${DEFAULT-VALUE})")
+    int calibSize;
+
+    @Option(names = "--image-size", defaultValue = "224", description = "with --activations: image size for symbolic input sizes")
+    int imageSize;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Mixin
+    RuntimeOptions runtime;
+
     @Override
     public Integer call() {
+        checkActivationOptions();
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserException("--out '" + out + "' is a file; the report is a folder: give a folder path");
         }
@@ -101,22 +143,78 @@ public final class ReportCommand implements Callable<Integer> {
         String source = "From " + String.join(", ", dbs.stream().map(Path::toString).toList())
                 + (filters.isEmpty() ? "" : ", filtered by " + String.join(" and ", filters))
                 + evaluationNote(runs) + ".";
-        Map<String, String> heatmaps = new LinkedHashMap<>();
-        for (int i = 0; i < runs.size() && heatmaps.size() < 12; i++) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        int heatmaps = 0;
+        int sensitivities = 0;
+        for (int i = 0; i < runs.size(); i++) {
             RunRecord r = runs.get(i);
-            if (r.ok() && r.runDir() != null) {
-                Path folder = dbs.get(dbIndex.get(i)).toAbsolutePath().getParent().resolve(r.runDir());
-                String t = "Bit allocation: " + r.label();
-                String svg = io.vitshrink.workbench.report.PlanHeatmaps.svg(folder, t, "heat-" + r.key().substring(0, 8));
+            if (!r.ok() || r.runDir() == null) {
+                continue;
+            }
+            Path folder = dbs.get(dbIndex.get(i)).toAbsolutePath().getParent().resolve(r.runDir());
+            String id = r.key().substring(0, 8);
+            if (sensitivities < MAX_CHARTS_OF_A_KIND) {
+                String t = "Per-layer sensitivity: " + r.label();
+                String svg = SensitivityCharts.svg(folder, t, "sens-" + id);
                 if (svg != null) {
-                    heatmaps.put(t, svg);
+                    extra.put(t, svg);
+                    sensitivities++;
+                }
+            }
+            if (heatmaps < MAX_CHARTS_OF_A_KIND) {
+                String t = "Bit allocation: " + r.label();
+                String svg = PlanHeatmaps.svg(folder, t, "heat-" + id);
+                if (svg != null) {
+                    extra.put(t, svg);
+                    heatmaps++;
                 }
             }
         }
-        ReportInput input = new ReportInput(title, source, rows, drawn, all, provenance(runs), heatmaps);
+        if (activationsModel != null) {
+            extra.putAll(activationHistograms());
+        }
+        ReportInput input = new ReportInput(title, source, rows, drawn, all, provenance(runs), extra);
         ReportWriter.Written w = ReportWriter.write(input, out);
         System.out.printf("report: %d runs, %d charts → %s%n", rows.size(), w.charts().size(), w.index());
         return 0;
+    }
+
+    private void checkActivationOptions() {
+        if (activationsModel == null) {
+            if (calib != null || !tensors.isEmpty()) {
+                throw new UserException("--calib and --tensor belong to --activations MODEL (the model whose tensors are drawn)");
+            }
+            return;
+        }
+        if (calib == null) {
+            throw new UserException("--activations needs --calib DIR: the images the tensors are sampled on");
+        }
+        if (calibSize < 1 || calibSize > 1024) {
+            throw new UserException("--calib-size must be between 1 and 1024, not " + calibSize);
+        }
+        if (activationBits < 2 || activationBits > 8) {
+            throw new UserException("--activation-bits must be between 2 and 8, not " + activationBits);
+        }
+        OptionRanges.imageSize(imageSize);
+        new OutputPaths().input("the --activations model", activationsModel)
+                .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
+                .input("the calibration manifest (--calib)", DataOptions.manifestFile(calib));
+    }
+
+    /** The histograms of --activations, sampled on --calib-size images of --calib. */
+    private Map<String, String> activationHistograms() {
+        Model model = ModelIO.load(activationsModel);
+        List<String> chosen = tensors.isEmpty() ? ActivationCharts.defaultTensors(AnalyzedModel.of(model, imageSize).structure())
+                : tensors;
+        chosen.forEach(t -> LevelComparison.check(model, t));
+        DataOptions.Prepared set = CalibrationSample.choose(dataOptions, calib, null, calibSize, 0);
+        DataOptions.checkFits(model, set.recipe());
+        LoaderCalibrationInputs inputs = new LoaderCalibrationInputs(set.dataset(), set.recipe(),
+                dataOptions.loaderOptions().withBatchSize(Math.min(8, dataOptions.batchSize)));
+        System.err.printf("activation histograms: %d tensors of %s on %d images%n", chosen.size(),
+                activationsModel.getFileName(), inputs.size());
+        return ActivationCharts.build(new LevelComparison(runtime.toRunnerOptions()), model, chosen, activationBits, inputs,
+                inputs.size());
     }
 
     /** Which images the points were evaluated on (from the run metrics), so readers know what top-1 means. */

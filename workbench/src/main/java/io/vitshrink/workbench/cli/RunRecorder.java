@@ -1,5 +1,6 @@
 package io.vitshrink.workbench.cli;
 
+import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.io.AtomicFiles;
 import io.vitshrink.workbench.output.JsonResult;
 import io.vitshrink.workbench.quantize.FileHash;
@@ -9,7 +10,10 @@ import io.vitshrink.workbench.store.RunFolders;
 import io.vitshrink.workbench.store.RunRecord;
 import io.vitshrink.workbench.store.RunStatus;
 import io.vitshrink.workbench.store.RunStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,10 +38,22 @@ public final class RunRecorder {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    /** The report series: {@code PTQ <quantizer>} for a quantized model, else {@code float}. */
+    /**
+     * The report series, named as the sweep steps name theirs: {@code PTQ <quantizer>} for a quantized
+     * model, {@code mixed <allocator>} for a search, {@code prune <method>}, {@code tokens <method>}, else
+     * {@code float}.
+     */
     private String method(JsonResult result) {
-        if (!spec.name().equals("quantize")) {
-            return "float";
+        switch (spec.name()) {
+            case "search":
+                return "mixed " + result.get("chosen_allocator");
+            case "prune":
+            case "tokens":
+                return spec.name() + " " + result.get("method");
+            case "quantize":
+                break;
+            default:
+                return "float";
         }
         Object softmax = result.get("softmax_quantizer");
         Object gelu = result.get("gelu_quantizer");
@@ -46,6 +62,16 @@ public final class RunRecorder {
 
     /** Records the run (does nothing without {@code --db}). */
     public void record(Path model, JsonResult result) {
+        record(model, result, Map.of());
+    }
+
+    /**
+     * Records the run with some of its output files copied into the run folder (what the report reads
+     * besides the metrics: a sensitivity table, a plan). Files that do not exist are skipped.
+     *
+     * @param files name in the run folder → file written by the command
+     */
+    public void record(Path model, JsonResult result, Map<String, Path> files) {
         if (db == null) {
             return;
         }
@@ -66,6 +92,11 @@ public final class RunRecorder {
         try (RunStore store = RunStore.open(db)) {
             Path staging = RunFolders.stage(store, key);
             AtomicFiles.writeString(staging.resolve("result.json"), result.toJson());
+            for (Map.Entry<String, Path> f : files.entrySet()) {
+                if (f.getValue() != null && Files.isRegularFile(f.getValue())) {
+                    copy(f.getValue(), staging.resolve(f.getKey()));
+                }
+            }
             String runDir = RunFolders.publish(store, key, staging);
             int attempts = store.get(key).map(RunRecord::attempts).orElse(0) + 1;
             String label = spec.name() + " " + model.getFileName();
@@ -73,6 +104,14 @@ public final class RunRecorder {
                     null, attempts, model.toString(), sha, canonical, result.values(), started,
                     (System.nanoTime() - startNanos) / 1e9, Provenance.versions(VersionProvider.version()),
                     Provenance.machine(), runDir, null));
+        }
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UserException("cannot copy " + from + " into the run folder: " + e.getMessage(), e);
         }
     }
 }

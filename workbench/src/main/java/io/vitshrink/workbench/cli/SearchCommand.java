@@ -151,6 +151,9 @@ public final class SearchCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    RunRecorder recorder;
+
     @Override
     public Integer call() throws Exception {
         int[] widths = widths();
@@ -174,7 +177,7 @@ public final class SearchCommand implements Callable<Integer> {
         }
         new OutputPaths().input("the input model (--model)", model).input("the sensitivity table (--sensitivity)", sensitivityFile)
                 .input("the preprocessing recipe (--preset)", dataOptions.presetFile())
-                .output("--json", output.json);
+                .output("--json", output.json).output("--db", recorder.db);
         long start = System.nanoTime();
         Model floatModel = ModelIO.load(model);
         AnalyzedModel analysis = AnalyzedModel.of(floatModel, imageSize);
@@ -289,6 +292,8 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("out", out.toString()).put("plan", "chosen.plan.json");
         print(result, table);
         result.writeTo(output.json);
+        recorder.record(model, result, Map.of("sensitivity.json", out.resolve("sensitivity.json"),
+                "frontier.csv", out.resolve("frontier.csv"), "search.quant.plan.json", chosenPlan));
         return 0;
     }
 

@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,6 +100,9 @@ public final class TokensCommand implements Callable<Integer> {
     @Mixin
     RuntimeOptions runtime;
 
+    @Mixin
+    RunRecorder recorder;
+
     @Override
     public Integer call() throws Exception {
         TokenMethod m = TokenMethod.parse(method);
@@ -112,7 +116,7 @@ public final class TokensCommand implements Callable<Integer> {
                 .input("the evaluation manifest (--eval)", DataOptions.manifestFile(eval))
                 .output("--out", out)
                 .output(planFile != null ? "--plan" : "the plan file (--out with .tokens.json; choose it with --plan)", plan)
-                .output("--json", output.json);
+                .output("--json", output.json).output("--db", recorder.db);
         Model floatModel = ModelIO.load(model);
         AnalyzedModel analyzed = AnalyzedModel.of(floatModel, imageSize);
         TokenCostEstimate estimate = new TokenCostEstimate(analyzed);
@@ -169,6 +173,7 @@ public final class TokensCommand implements Callable<Integer> {
         result.put("plan", plan.getFileName().toString());
         print(result);
         result.writeTo(output.json);
+        recorder.record(model, result, Map.of("tokens.json", plan));
         return 0;
     }
 

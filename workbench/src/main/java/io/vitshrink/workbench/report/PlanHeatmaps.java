@@ -31,10 +31,14 @@ public final class PlanHeatmaps {
     private PlanHeatmaps() {
     }
 
-    /** What the quantize step ({@code <i>-quantize.plan.json}) and {@code prune --then-quantize} ({@code .quant.plan.json}) write. */
+    /**
+     * What the sweep's quantize step ({@code <i>-quantize.plan.json}), {@code quantize --db}
+     * ({@code quantize.plan.json}) and {@code prune --then-quantize} / {@code search --db}
+     * ({@code .quant.plan.json}) leave in a run folder.
+     */
     static boolean isQuantizationPlan(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith("-quantize.plan.json") || name.endsWith(".quant.plan.json");
+        return name.equals("quantize.plan.json") || name.endsWith("-quantize.plan.json") || name.endsWith(".quant.plan.json");
     }
 
     /** The heatmap of the first mixed plan in a run folder, as an SVG element, or null. */

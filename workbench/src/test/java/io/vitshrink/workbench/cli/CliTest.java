@@ -107,7 +107,10 @@ class CliTest {
         assertThat(out.resolve("sweep.yaml")).exists();
         assertThat(out.resolve("results.db")).exists();
         assertThat(out.resolve("report").resolve("index.html")).content().contains("<svg class=\"chart\"")
-                .contains("W4A4 log2").contains("W8A8 uniform format=qdq");
+                .contains("W4A4 log2").contains("W8A8 uniform format=qdq")
+                .contains("Per-layer sensitivity: search tiny-vit.onnx").contains("Activation histogram, 4-bit levels")
+                .contains("AdaLog levels (error");
+        assertThat(out.resolve("search").resolve("chosen.onnx")).exists();
         assertThat(r.out()).contains("top-1       1.0000").contains("10 points: 10 ok, 0 failed");
     }
 

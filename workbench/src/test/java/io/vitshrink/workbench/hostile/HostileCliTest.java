@@ -298,4 +298,44 @@ class HostileCliTest {
             Files.delete(locked);
         }
     }
+
+    @Test
+    void reportActivationInputs() throws IOException {
+        Path db = dir.resolve("made/report.db");
+        if (!Files.exists(db)) {
+            Cli e = Cli.run(eval("--db", db.toString()));
+            assertThat(e.exitCode()).as(e.toString()).isZero();
+        }
+        String[] base = {"report", "--db", db.toString(), "--out", out.resolve("report").toString(), "--preset",
+            recipe.toString(), "--image-size", "32", "--no-cache", "--calib", images.toString(), "--activations"};
+        Path text = Files.writeString(out.resolve("text.onnx"), "not a model\n");
+        try {
+            Cli r = Cli.run(concat(base, text.toString()));
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.errorLines()).hasSize(1).first().asString().startsWith("vitshrink: '" + text + "' is not an ONNX model");
+            assertThat(out.resolve("report")).doesNotExist();
+        } finally {
+            Files.delete(text);
+        }
+        refused("--activation-bits must be between 2 and 8, not 1", concat(base, model.toString(), "--activation-bits", "1"));
+        refused("--calib-size must be between 1 and 1024, not 0", concat(base, model.toString(), "--calib-size", "0"));
+        refused("the model has no tensor named 'nope'", concat(base, model.toString(), "--tensor", "nope"));
+        Path broken = Files.createDirectories(out.resolve("broken-calib"));
+        Files.writeString(broken.resolve("b.png"), "not a picture");
+        try {
+            Cli r = Cli.run("report", "--db", db.toString(), "--out", out.resolve("report").toString(), "--preset",
+                    recipe.toString(), "--image-size", "32", "--no-cache", "--calib", broken.toString(), "--activations",
+                    model.toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(out.resolve("report")).doesNotExist();
+        } finally {
+            Files.delete(broken.resolve("b.png"));
+            Files.delete(broken);
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+    }
 }
