@@ -120,6 +120,10 @@ public final class PtqPipeline {
         void passStarted(String what, int passes);
 
         void imagesDone(int images);
+
+        /** A calibration pass ended (the benchmark suite's breakdown of where calibration time goes). */
+        default void passFinished(String what, Calibrator.PassStats stats) {
+        }
     }
 
     private final RunnerOptions runnerOptions;
@@ -169,7 +173,9 @@ public final class PtqPipeline {
                     stats.put(b.norm2().output(), new ChannelStatsObserver(b.norm2().output()));
                 }
                 listener.passStarted("statistics for " + settings.reparam().key(), passes);
-                statsSeconds = calibrator.run(model, stats, calibration, progress).seconds();
+                Calibrator.PassStats ps = calibrator.run(model, stats, calibration, progress);
+                listener.passFinished("statistics", ps);
+                statsSeconds = ps.seconds();
                 Map<String, ChannelRange> ranges = new LinkedHashMap<>();
                 stats.forEach((name, o) -> {
                     ChannelStats cs = o.stats();
@@ -214,6 +220,7 @@ public final class PtqPipeline {
         if (!feeds.isEmpty()) {
             listener.passStarted("calibration (" + observers.size() + " activations, " + settings.observer().key() + ")", passes);
             Calibrator.PassStats ps = calibrator.run(working, feeds, calibration, progress);
+            listener.passFinished("calibration", ps);
             images = ps.images();
             calibSeconds = ps.seconds();
         }

@@ -11,6 +11,7 @@ import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.quant.PtqPipeline;
 import io.vitshrink.quant.calibration.CalibrationInputs;
+import io.vitshrink.quant.calibration.Calibrator;
 import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.observers.ObserverKind;
 import io.vitshrink.quant.observers.WeightRangeMethod;
@@ -21,9 +22,11 @@ import io.vitshrink.workbench.output.Folders;
 import io.vitshrink.workbench.output.JsonResult;
 import io.vitshrink.workbench.quantize.LoaderCalibrationInputs;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -92,6 +95,9 @@ public final class BenchSuite {
             List<Double> cold = new ArrayList<>();
             List<Double> calib = new ArrayList<>();
             List<Double> calibPass = new ArrayList<>();
+            List<Double> statsPass = new ArrayList<>();
+            List<Double> passOrt = new ArrayList<>();
+            List<Double> passObservers = new ArrayList<>();
             Model quantized = null;
             for (int r = 0; r < settings.repeats(); r++) {
                 log.accept(String.format("repeat %d/%d: inference on cached tensors, warm and cold evaluation, "
@@ -101,9 +107,13 @@ public final class BenchSuite {
                 Path coldCache = workDir.resolve("cache-cold-" + r); // empty: every image is decoded again
                 cold.add(evaluate(model, images, subject.recipe(), TensorCache.at(coldCache)));
                 Folders.deleteTree(coldCache);
-                PtqPipeline.Result q = calibrate(subject, inMemory(batches));
+                Map<String, Calibrator.PassStats> passes = new LinkedHashMap<>();
+                PtqPipeline.Result q = calibrate(subject, inMemory(batches), passes);
                 calib.add(q.statisticsSeconds() + q.calibrationSeconds());
                 calibPass.add(q.calibrationSeconds());
+                statsPass.add(q.statisticsSeconds());
+                passOrt.add(passes.get("calibration").inferenceSeconds());
+                passObservers.add(passes.get("calibration").observerSeconds());
                 quantized = q.quantized();
             }
             perSecond(images.size(), infer).putInto(out, "ort_images_per_s");
@@ -115,6 +125,11 @@ public final class BenchSuite {
             Spread.ratios(infer, cold).putInto(out, "eval_pipeline_over_ort_cold");
             Spread.ratios(calib, infer).putInto(out, "calib_over_infer");
             Spread.ratios(calibPass, infer).putInto(out, "calib_pass_over_infer");
+            // where calibration time goes: the statistics pass RepQ-ViT needs first, then, inside the
+            // observer pass, ONNX Runtime with the exposed outputs and the observers' reductions
+            Spread.ratios(statsPass, infer).putInto(out, "calib_stats_pass_over_infer");
+            Spread.ratios(passOrt, infer).putInto(out, "calib_pass_ort_over_infer");
+            Spread.ratios(passObservers, infer).putInto(out, "calib_pass_observers_over_infer");
 
             try (Runner q = Runner.open(quantized, runnerOptions)) {
                 LatencyBench bench = new LatencyBench(settings.warmup(), settings.latencyRuns());
@@ -162,14 +177,14 @@ public final class BenchSuite {
         LoaderCalibrationInputs inputs = new LoaderCalibrationInputs(cycled, subject.recipe(),
                 loaderOptions.withCache(TensorCache.at(warmCache)));
         try (HeapWatch heap = HeapWatch.forcingCollections(HEAP_SAMPLE_INTERVAL)) {
-            calibrate(subject, inputs);
+            calibrate(subject, inputs, new LinkedHashMap<>());
             long peak = heap.peakBytes();
             return new HeapPeak(peak, heap.samples());
         }
     }
 
     /** The default W8A8 pipeline of {@code quantize} (vit-all, percentile, MSE weights, RepQ, QDQ). */
-    private PtqPipeline.Result calibrate(Subject subject, CalibrationInputs inputs) {
+    private PtqPipeline.Result calibrate(Subject subject, CalibrationInputs inputs, Map<String, Calibrator.PassStats> passes) {
         PtqPipeline.Settings s = new PtqPipeline.Settings(SchemePresets.get("vit-all", 8, 8), ObserverKind.PERCENTILE,
                 WeightRangeMethod.MSE, PtqPipeline.Reparam.REPQ, "qdq", false, settings.imageSize(), QuantizerChoice.UNIFORM,
                 QuantizerChoice.UNIFORM);
@@ -180,6 +195,11 @@ public final class BenchSuite {
 
             @Override
             public void imagesDone(int images) {
+            }
+
+            @Override
+            public void passFinished(String what, Calibrator.PassStats stats) {
+                passes.put(what, stats);
             }
         };
         return new PtqPipeline(runnerOptions, quiet).run(subject.model(), subject.modelName(), "", "bench", inputs, s);

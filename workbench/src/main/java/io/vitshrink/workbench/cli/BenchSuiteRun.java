@@ -99,7 +99,10 @@ final class BenchSuiteRun {
     private static Table table(JsonResult r) {
         Table t = new Table("measure", "value", "min", "max", "goal");
         row(t, r, "calib_over_infer", "≤ 1.2");
+        row(t, r, "calib_stats_pass_over_infer", "");
         row(t, r, "calib_pass_over_infer", "");
+        row(t, r, "calib_pass_ort_over_infer", "");
+        row(t, r, "calib_pass_observers_over_infer", "");
         row(t, r, "eval_pipeline_over_ort", "≥ 0.9 (warm cache)");
         row(t, r, "eval_pipeline_over_ort_cold", "");
         for (String k : r.values().keySet()) {

@@ -24,7 +24,8 @@ class BenchCliTest {
         for (String key : new String[] {"calib_over_infer", "calib_pass_over_infer", "eval_pipeline_over_ort",
             "eval_pipeline_over_ort_cold", "w8a8_latency_ratio_b1", "w8a8_latency_ratio_b8", "calib_heap_ratio",
             "ort_images_per_s", "eval_images_per_s", "eval_cold_images_per_s", "calib_images_per_s",
-            "calib_peak_heap_bytes_small", "calib_peak_heap_bytes_large"}) {
+            "calib_peak_heap_bytes_small", "calib_peak_heap_bytes_large", "calib_stats_pass_over_infer",
+            "calib_pass_ort_over_infer", "calib_pass_observers_over_infer"}) {
             assertThat(j.has(key)).as(key).isTrue();
             assertThat(j.get(key).asDouble()).as(key).isPositive().isFinite();
         }
@@ -32,6 +33,10 @@ class BenchCliTest {
         assertThat(j.get("calib_over_infer").asDouble()).isBetween(j.get("calib_over_infer_min").asDouble(),
                 j.get("calib_over_infer_max").asDouble());
         assertThat(j.get("calib_over_infer").asDouble()).isGreaterThanOrEqualTo(j.get("calib_pass_over_infer").asDouble());
+        // the parts of the observer pass fit inside it (medians of per-repeat ratios, so allow rounding)
+        assertThat(j.get("calib_pass_ort_over_infer").asDouble() + j.get("calib_pass_observers_over_infer").asDouble())
+                .isLessThanOrEqualTo(j.get("calib_pass_over_infer_max").asDouble() * 1.0001);
+        assertThat(j.get("calib_heap_samples_small").asInt()).isPositive();
         assertThat(j.get("images").asInt()).isEqualTo(12);
         assertThat(j.get("calib_heap_images_large").asInt()).isEqualTo(24);
         assertThat(j.get("cores").asInt()).isPositive();
