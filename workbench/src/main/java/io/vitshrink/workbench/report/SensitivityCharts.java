@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Per-layer sensitivity bars of a mixed-precision search: the {@code sensitivity.json} that
  * {@code search --db} leaves in its run folder, drawn as the KL of the logits with one unit quantized
- * (everything else float), one bar per candidate width, for the most damaging units.
+ * (everything else float; the axis just says "KL of the logits", the figure caption says the rest),
+ * one bar per candidate width, for the most damaging units.
  */
 public final class SensitivityCharts {
     /** Units drawn: the most sensitive ones; a DeiT-Tiny table has 148 and the rest are near zero. */
@@ -38,7 +39,7 @@ public final class SensitivityCharts {
             return null; // a damaged file in one run folder must not stop the whole report
         }
         Map<String, Map<String, Double>> series = series(doc, UNITS);
-        return series.isEmpty() ? null : SvgCharts.svg(SensitivityBars.bySeries(title, "KL of the logits, this unit alone quantized",
+        return series.isEmpty() ? null : SvgCharts.svg(SensitivityBars.bySeries(title, "KL of the logits",
                 series), 600, 420, id);
     }
 
