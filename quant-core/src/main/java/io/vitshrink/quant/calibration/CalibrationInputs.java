@@ -18,6 +18,31 @@ public interface CalibrationInputs {
     /** Opens a pass over the calibration images; the caller closes it. */
     Pass open();
 
+    /** Batches already in memory (tests, benchmarks), read in order on every pass. */
+    static CalibrationInputs of(java.util.List<Batch> batches) {
+        java.util.List<Batch> copy = java.util.List.copyOf(batches);
+        return () -> new Pass() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                return next < copy.size();
+            }
+
+            @Override
+            public Batch next() {
+                if (next >= copy.size()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return copy.get(next++);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** One pass. */
     interface Pass extends java.util.Iterator<Batch>, AutoCloseable {
         @Override

@@ -54,20 +54,7 @@ class CalibratorTest {
                 new CalibrationInputs.Batch(SyntheticImages.batch(BUILDER.config(), 1, 2), new long[] {2, 3, 32, 32}),
                 new CalibrationInputs.Batch(SyntheticImages.batch(BUILDER.config(), 2, 2), new long[] {2, 3, 32, 32}),
                 new CalibrationInputs.Batch(SyntheticImages.batch(BUILDER.config(), 3, 2), new long[] {2, 3, 32, 32}));
-        CalibrationInputs inputs = () -> new CalibrationInputs.Pass() {
-            int i;
-
-            public boolean hasNext() {
-                return i < batches.size();
-            }
-
-            public CalibrationInputs.Batch next() {
-                return batches.get(i++);
-            }
-
-            public void close() {
-            }
-        };
+        CalibrationInputs inputs = CalibrationInputs.of(batches);
         SlowObserver slow = new SlowObserver(logits);
         Calibrator.PassStats s = new Calibrator(RunnerOptions.defaults()).run(model, Map.of(logits, slow), inputs, n -> { });
         assertThat(s.images()).isEqualTo(6);

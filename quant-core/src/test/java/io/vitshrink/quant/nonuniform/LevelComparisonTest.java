@@ -40,20 +40,7 @@ class LevelComparisonTest {
     }
 
     private static CalibrationInputs inputs() {
-        return () -> new CalibrationInputs.Pass() {
-            int i;
-
-            public boolean hasNext() {
-                return i < batches.size();
-            }
-
-            public CalibrationInputs.Batch next() {
-                return batches.get(i++);
-            }
-
-            public void close() {
-            }
-        };
+        return CalibrationInputs.of(batches);
     }
 
     /** The values of {@code names} on every calibration image, concatenated over batches, with their shapes. */

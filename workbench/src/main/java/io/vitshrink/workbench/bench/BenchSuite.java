@@ -236,24 +236,7 @@ public final class BenchSuite {
     }
 
     private static CalibrationInputs inMemory(List<Batch> batches) {
-        return () -> new CalibrationInputs.Pass() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return next < batches.size();
-            }
-
-            @Override
-            public CalibrationInputs.Batch next() {
-                Batch b = batches.get(next++);
-                return new CalibrationInputs.Batch(b.pixels(), b.shape());
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        return CalibrationInputs.of(batches.stream().map(b -> new CalibrationInputs.Batch(b.pixels(), b.shape())).toList());
     }
 
     /** The first {@code count} images of the dataset, starting over from the first when it has fewer. */
