@@ -191,7 +191,7 @@ public final class Runner implements AutoCloseable {
                     if (v.getInfo().type != OnnxJavaType.FLOAT) {
                         throw new UserException("value '" + name + "' is " + v.getInfo().type + ", not float");
                     }
-                    FloatBuffer fb = v.getFloatBuffer();
+                    FloatBuffer fb = OutputViews.floats(v); // one copy: into data, below
                     float[] data = buffers.get(name);
                     if (data == null || data.length != fb.remaining()) {
                         data = new float[fb.remaining()];
