@@ -3,7 +3,13 @@ package io.vitshrink.quant;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.quant.calibration.SampleCollector;
+import io.vitshrink.onnx.linalg.Damping;
+import io.vitshrink.onnx.linalg.InputGram;
+import io.vitshrink.quant.gptq.Gptq;
 import io.vitshrink.quant.nonuniform.ConsumerProduct;
+import io.vitshrink.quant.nonuniform.FpcsSearch;
+import io.vitshrink.quant.nonuniform.UniformActivationQuantizer;
+import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.observers.ActivationObserver;
 import io.vitshrink.quant.observers.WeightRanges;
 import io.vitshrink.quant.plan.QuantPlan;
@@ -39,12 +45,20 @@ public final class Calibrated {
     private final double calibrationSeconds;
     private final double statisticsSeconds;
     private final Map<String, TensorQuantization> memo = new HashMap<>();
+    private final Map<String, InputGram> weightGrams;
+    private final Map<String, ProductOperand> uniformProducts = new HashMap<>();
+    private final double gramSeconds;
     private double searchSeconds;
+    private double gptqSeconds;
 
     Calibrated(PtqPipeline.Settings settings, Model working, List<Reparameterization> reparameterizations,
             List<QuantTarget> targets, Map<String, ActivationObserver> observers, List<PowerLawTarget> powerLaw,
             Map<String, SampleCollector> samples, List<String> notes, int images, double calibrationSeconds,
-            double statisticsSeconds) {
+            double statisticsSeconds, Map<String, InputGram> weightGrams, double gramSeconds,
+            List<ProductOperand> uniformProducts) {
+        this.weightGrams = weightGrams;
+        this.gramSeconds = gramSeconds;
+        uniformProducts.forEach(p -> this.uniformProducts.put(p.tensor(), p));
         this.settings = settings;
         this.working = working;
         this.reparameterizations = List.copyOf(reparameterizations);
@@ -92,9 +106,17 @@ public final class Calibrated {
         return statisticsSeconds;
     }
 
-    /** Time spent so far in non-uniform quantizer searches (they run on first use of a width). */
+    /**
+     * Time spent so far in activation quantizer searches (non-uniform kinds and FPCS; they run on first use
+     * of a width).
+     */
     public double searchSeconds() {
         return searchSeconds;
+    }
+
+    /** GPTQ time so far: the Gram pass over the calibration images plus the column-by-column solves. */
+    public double gptqSeconds() {
+        return gramSeconds + gptqSeconds;
     }
 
     /** Whether the target gets a searched non-uniform quantizer (the post-Softmax / post-GELU inputs). */
@@ -121,12 +143,28 @@ public final class Calibrated {
         UniformSpec spec = new UniformSpec(bits, s.signed(), s.symmetric(), s.granularity(), s.groupSize());
         if (t.role() == TensorRole.WEIGHT) {
             Tensor w = working.graph().initializer(t.tensor()).orElseThrow();
+            InputGram gram = weightGrams.get(t.tensor());
+            if (gram != null) {
+                long start = System.nanoTime();
+                Gptq.Result r = Gptq.quantize(w.toFloats(), w.dims(), t.channelAxis(), spec, settings.weightRange(),
+                        gram.matrix(), Damping.DEFAULT);
+                gptqSeconds += (System.nanoTime() - start) / 1e9;
+                return TensorQuantization.withLevels(t.tensor(), t.consumers(), r.params(), r.levels());
+            }
             return new TensorQuantization(t.tensor(), TensorRole.WEIGHT, t.consumers(),
                     WeightRanges.search(settings.weightRange(), w.toFloats(), w.dims(), t.channelAxis(), spec));
         }
         PowerLawTarget p = powerLaw.get(t.tensor());
         if (p == null) {
-            return new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(), observers.get(t.tensor()).params(spec));
+            UniformParams observed = observers.get(t.tensor()).params(spec);
+            ProductOperand op = uniformProducts.get(t.tensor());
+            if (op == null || !spec.equals(UniformSpec.activations(bits))) {
+                return new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(), observed);
+            }
+            long start = System.nanoTime();
+            UniformActivationQuantizer found = FpcsSearch.search(uniformProduct(op), bits, new UniformActivationQuantizer(observed));
+            searchSeconds += (System.nanoTime() - start) / 1e9;
+            return new TensorQuantization(t.tensor(), TensorRole.ACTIVATION, t.consumers(), found.params());
         }
         long start = System.nanoTime();
         SampleCollector a = samples.get(p.tensor());
@@ -141,6 +179,18 @@ public final class Calibrated {
         TensorQuantization q = TensorQuantization.nonUniform(t.tensor(), t.consumers(), p.choice().choose(product, bits));
         searchSeconds += (System.nanoTime() - start) / 1e9;
         return q;
+    }
+
+    /** The product consuming a uniform activation, from the samples of both operands (or the weight). */
+    private ConsumerProduct uniformProduct(ProductOperand op) {
+        SampleCollector x = samples.get(op.tensor());
+        if (op.weight() != null) {
+            Tensor w = working.graph().initializer(op.weight()).orElseThrow();
+            return ConsumerProduct.ofLinear(x.data(), x.shape(), w.toFloats(), w.dims(), op.weightOutIn());
+        }
+        SampleCollector other = samples.get(op.otherActivation());
+        return op.right() ? ConsumerProduct.ofRight(other.data(), other.shape(), x.data(), x.shape())
+                : ConsumerProduct.of(x.data(), x.shape(), other.data(), other.shape());
     }
 
     /**
@@ -166,6 +216,8 @@ public final class Calibrated {
         recorded.put("reparam", settings.reparam().key());
         recorded.put("softmax_quantizer", settings.softmaxQuantizer().key());
         recorded.put("gelu_quantizer", settings.geluQuantizer().key());
+        recorded.put("weight_method", settings.weightMethod().key());
+        recorded.put("uniform_search", settings.uniformSearch().key());
         recorded.put("calib_images", images);
         recorded.putAll(extraSettings);
         return new QuantPlan(settings.format(), sourceName, sourceSha256, toolVersion, recorded, reparameterizations, tensors);

@@ -12,6 +12,11 @@ import io.vitshrink.quant.calibration.SampleCollector;
 import io.vitshrink.quant.nonuniform.NonUniformQuantization;
 import io.vitshrink.quant.nonuniform.NonUniformRewriter;
 import io.vitshrink.quant.nonuniform.QuantizerChoice;
+import io.vitshrink.quant.nonuniform.UniformRangeSearch;
+import io.vitshrink.quant.gptq.LayerGrams;
+import io.vitshrink.onnx.linalg.InputGram;
+import io.vitshrink.quant.gptq.StoredLevels;
+import io.vitshrink.quant.gptq.WeightMethod;
 import io.vitshrink.quant.observers.ActivationObserver;
 import io.vitshrink.quant.observers.ChannelStats;
 import io.vitshrink.quant.observers.ChannelStatsObserver;
@@ -81,10 +86,13 @@ public final class PtqPipeline {
      * @param imageSize spatial size for models whose input size is symbolic
      * @param softmaxQuantizer quantizer of the post-Softmax input of attn·V
      * @param geluQuantizer quantizer of the post-GELU input of fc2
+     * @param weightMethod round to nearest, or GPTQ on the Gram matrices of the Linear inputs
+     * @param uniformSearch how the other (uniform) activation quantizers get their range: the observer's, or
+     *     the Fast Progressive Combining Search on the consuming product's error
      */
     public record Settings(QuantScheme scheme, ObserverKind observer, WeightRangeMethod weightRange, Reparam reparam,
             String format, boolean matMulNBits, int imageSize, QuantizerChoice softmaxQuantizer,
-            QuantizerChoice geluQuantizer) {
+            QuantizerChoice geluQuantizer, WeightMethod weightMethod, UniformRangeSearch uniformSearch) {
 
         public Settings {
             if (!format.equals("qdq") && !format.equals("simulated")) {
@@ -97,6 +105,26 @@ public final class PtqPipeline {
                 throw new UserException("non-uniform quantizers (log2, logsqrt2, adalog, twin, auto) have no runtime kernels: "
                         + "use --format simulated");
             }
+        }
+
+        /** Round-to-nearest weights, observer ranges for the uniform activations. */
+        public Settings(QuantScheme scheme, ObserverKind observer, WeightRangeMethod weightRange, Reparam reparam,
+                String format, boolean matMulNBits, int imageSize, QuantizerChoice softmaxQuantizer,
+                QuantizerChoice geluQuantizer) {
+            this(scheme, observer, weightRange, reparam, format, matMulNBits, imageSize, softmaxQuantizer, geluQuantizer,
+                    WeightMethod.RTN, UniformRangeSearch.NONE);
+        }
+
+        /** The same settings with GPTQ or round-to-nearest weights. */
+        public Settings withWeightMethod(WeightMethod m) {
+            return new Settings(scheme, observer, weightRange, reparam, format, matMulNBits, imageSize, softmaxQuantizer,
+                    geluQuantizer, m, uniformSearch);
+        }
+
+        /** The same settings with another range search for the uniform activations. */
+        public Settings withUniformSearch(UniformRangeSearch u) {
+            return new Settings(scheme, observer, weightRange, reparam, format, matMulNBits, imageSize, softmaxQuantizer,
+                    geluQuantizer, weightMethod, u);
         }
 
         /** Uniform quantizers everywhere (the deployable setting). */
@@ -112,7 +140,7 @@ public final class PtqPipeline {
 
     /** What a run produced. */
     public record Result(QuantPlan plan, Model quantized, List<String> notes, int calibrationImages,
-            double calibrationSeconds, double statisticsSeconds, double searchSeconds) {
+            double calibrationSeconds, double statisticsSeconds, double searchSeconds, double gptqSeconds) {
     }
 
     /** Progress of the passes over the calibration images. */
@@ -138,10 +166,10 @@ public final class PtqPipeline {
             Settings settings) {
         Calibrated c = calibrate(model, calibration, settings);
         QuantPlan plan = c.plan(sourceName, sourceSha256, toolVersion, t -> t.spec().bits(), Map.of());
-        double searchSeconds = c.searchSeconds(); // the plan searched every non-uniform quantizer
+        double searchSeconds = c.searchSeconds(); // the plan searched every activation quantizer it needed
         Model quantized = apply(model, plan, settings.matMulNBits(), settings.imageSize());
         return new Result(plan, quantized, c.notes(), c.images(), c.calibrationSeconds(), c.statisticsSeconds(),
-                searchSeconds);
+                searchSeconds, c.gptqSeconds());
     }
 
     /**
@@ -154,8 +182,8 @@ public final class PtqPipeline {
         List<String> notes = new ArrayList<>();
         Calibrator calibrator = new Calibrator(runnerOptions);
         IntConsumer progress = listener::imagesDone;
-        int passes = settings.reparam() == Reparam.NONE || !analyzed.structure().isVit()
-                || !settings.scheme().quantizesActivations() ? 1 : 2;
+        int passes = (settings.reparam() == Reparam.NONE || !analyzed.structure().isVit()
+                || !settings.scheme().quantizesActivations() ? 1 : 2) + (settings.weightMethod() == WeightMethod.GPTQ ? 1 : 0);
 
         // 1. float-exact reparameterization from per-channel statistics of the block norms' outputs
         List<Reparameterization> reparams = List.of();
@@ -213,6 +241,19 @@ public final class PtqPipeline {
                 samples.computeIfAbsent(p.otherOperand(), n -> new SampleCollector(n, SEARCH_IMAGES));
             }
         }
+        // uniform activations searched on their consuming product (FPCS): their raw samples and the other operand's
+        List<ProductOperand> uniformProducts = List.of();
+        if (settings.uniformSearch() == UniformRangeSearch.FPCS && settings.scheme().quantizesActivations()) {
+            Set<String> searched = new java.util.HashSet<>();
+            powerLaw.forEach(p -> searched.add(p.tensor()));
+            uniformProducts = ProductOperand.find(working.graph(), selection.targets(), searched);
+            for (ProductOperand p : uniformProducts) {
+                samples.computeIfAbsent(p.tensor(), n -> new SampleCollector(n, SEARCH_IMAGES));
+                if (p.otherActivation() != null) {
+                    samples.computeIfAbsent(p.otherActivation(), n -> new SampleCollector(n, SEARCH_IMAGES));
+                }
+            }
+        }
         Map<String, TensorObserver> feeds = new LinkedHashMap<>(observers);
         samples.forEach((name, collector) -> feeds.merge(name, collector, (a, b) -> new FanOut(List.of(a, b))));
         int images = 0;
@@ -224,8 +265,23 @@ public final class PtqPipeline {
             images = ps.images();
             calibSeconds = ps.seconds();
         }
+        // GPTQ: XᵀX of every Linear input, on the model whose weights are quantized (after the reparameterization)
+        Map<String, InputGram> weightGrams = new LinkedHashMap<>();
+        double gramSeconds = 0;
+        if (settings.weightMethod() == WeightMethod.GPTQ) {
+            Model quantized = working;
+            Map<String, String> inputOf = GptqInputs.find(quantized.graph(), selection.targets(), notes);
+            Map<String, Integer> dims = new LinkedHashMap<>();
+            inputOf.forEach((w, in) -> dims.put(in, GptqInputs.inFeatures(quantized.graph(), w, selection.targets())));
+            if (!dims.isEmpty()) {
+                listener.passStarted("Gram matrices of " + dims.size() + " Linear inputs (GPTQ)", passes);
+                LayerGrams.Collected grams = new LayerGrams(runnerOptions).collect(quantized, dims, calibration, progress);
+                gramSeconds = grams.seconds();
+                inputOf.forEach((w, in) -> weightGrams.put(w, grams.grams().get(in)));
+            }
+        }
         return new Calibrated(settings, working, reparams, selection.targets(), observers, powerLaw, samples, notes, images,
-                calibSeconds, statsSeconds);
+                calibSeconds, statsSeconds, weightGrams, gramSeconds, uniformProducts);
     }
 
     /** Rebuilds the quantized model from the float model and a plan (what {@code --from-plan} does). */
@@ -259,7 +315,8 @@ public final class PtqPipeline {
         }
         QuantRewriter rewriter = format.equals("qdq") ? QdqRewriter.defaults().withMatMulNBits(matMulNBits)
                 : SimulatedRewriter.defaults();
-        Model rewritten = rewriter.rewrite(working, uniform, meta);
+        // GPTQ weights: their stored levels written in first, so the rewriter's rounding gives them back exactly
+        Model rewritten = rewriter.rewrite(StoredLevels.install(working, tensors), uniform, meta);
         return other.isEmpty() ? rewritten : NonUniformRewriter.rewrite(rewritten, other);
     }
 

@@ -130,6 +130,43 @@ public final class ConsumerProduct {
         return of(x, xShape, t, new long[] {in, out});
     }
 
+    /**
+     * {@code Y = L·X} with the quantized activation {@code X} as the <em>right</em> operand (k of q·kᵀ, V of
+     * attn·V), scored as {@code Yᵀ = Xᵀ·Lᵀ}: the same error, with the quantized operand on the left.
+     * Both are {@code [..., rows, cols]} with the same leading dimensions.
+     */
+    public static ConsumerProduct ofRight(float[] left, long[] leftShape, float[] x, long[] xShape) {
+        check(left, leftShape, "L");
+        check(x, xShape, "X");
+        if (leftShape.length < 2 || xShape.length < 2) {
+            throw new UserException("a matrix product needs operands of rank ≥ 2, not " + Arrays.toString(leftShape) + " · "
+                    + Arrays.toString(xShape));
+        }
+        return of(transposeLast2(x, xShape), swapLast2(xShape), transposeLast2(left, leftShape), swapLast2(leftShape));
+    }
+
+    private static long[] swapLast2(long[] shape) {
+        long[] s = shape.clone();
+        s[s.length - 1] = shape[shape.length - 2];
+        s[s.length - 2] = shape[shape.length - 1];
+        return s;
+    }
+
+    private static float[] transposeLast2(float[] v, long[] shape) {
+        int rows = Math.toIntExact(shape[shape.length - 2]);
+        int cols = Math.toIntExact(shape[shape.length - 1]);
+        int matrix = rows * cols;
+        float[] t = new float[v.length];
+        for (int base = 0; base < v.length; base += matrix) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[base + c * rows + r] = v[base + r * cols + c];
+                }
+            }
+        }
+        return t;
+    }
+
     private static void check(float[] values, long[] shape, String what) {
         long count = 1;
         for (long d : shape) {

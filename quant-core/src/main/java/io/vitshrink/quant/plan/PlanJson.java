@@ -41,7 +41,7 @@ public final class PlanJson {
     private static final Set<String> TOP_KEYS = Set.of("plan_version", "format", "source_model", "source_sha256",
             "tool_version", "settings", "reparameterizations", "tensors");
     private static final Set<String> TENSOR_KEYS = Set.of("tensor", "role", "consumers", "quantizer", "bits", "signed",
-            "symmetric", "granularity", "group_size", "axis", "scale", "zero_point", "parameters");
+            "symmetric", "granularity", "group_size", "axis", "scale", "zero_point", "parameters", "levels");
 
     private PlanJson() {
     }
@@ -97,6 +97,9 @@ public final class PlanJson {
             ArrayNode zp = o.putArray("zero_point");
             for (int z : p.zeroPoint()) {
                 zp.add(z);
+            }
+            if (t.hasLevels()) {
+                o.put("levels", LevelCodec.encode(t.levels()));
             }
         }
         try {
@@ -213,9 +216,20 @@ public final class PlanJson {
             }
             zero[k] = z.intValue();
         }
+        int[] levels = null;
+        JsonNode lv = t.get("levels");
+        if (lv != null && !lv.isNull()) {
+            if (!lv.isTextual()) {
+                throw new UserException(at + ": 'levels' must be text (Base64 of DEFLATE-compressed int8 levels)");
+            }
+            if (role != TensorRole.WEIGHT) {
+                throw new UserException(at + ": 'levels' is for weights, but '" + name + "' is an activation");
+            }
+            levels = LevelCodec.decode(lv.textValue(), at);
+        }
         try {
             UniformSpec spec = new UniformSpec(bits, signed, symmetric, Granularity.parse(granularity), groupSize);
-            return new TensorQuantization(name, role, consumers, new UniformParams(spec, scale, zero, axis));
+            return new TensorQuantization(name, role, consumers, new UniformParams(spec, scale, zero, axis), null, levels);
         } catch (IllegalArgumentException | UserException e) {
             throw new UserException(at + ": " + e.getMessage());
         }

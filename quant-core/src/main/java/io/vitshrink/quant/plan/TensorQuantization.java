@@ -17,9 +17,12 @@ import java.util.List;
  *     output-channel axis of the weight as stored (1 for a MatMul weight {@code [in, out]}, 0 for Gemm
  *     with transB and Conv)
  * @param nonUniform the calibrated non-uniform quantizer, or null
+ * @param levels for a weight whose values were chosen by GPTQ, its integer level per element (layout as
+ *     stored); replaying the plan writes {@code (level - zero point)·scale} into the weight before the
+ *     rewriter quantizes it, which gives back exactly these levels. Null: round to nearest.
  */
 public record TensorQuantization(String tensor, TensorRole role, List<String> consumers, UniformParams params,
-        NonUniformQuantizer nonUniform) {
+        NonUniformQuantizer nonUniform, int[] levels) {
 
     public TensorQuantization {
         consumers = List.copyOf(consumers);
@@ -29,16 +32,50 @@ public record TensorQuantization(String tensor, TensorRole role, List<String> co
         if (nonUniform != null && role != TensorRole.ACTIVATION) {
             throw new IllegalArgumentException("non-uniform quantizers are for activations; '" + tensor + "' is a weight");
         }
+        if (levels != null) {
+            if (role != TensorRole.WEIGHT || params == null) {
+                throw new IllegalArgumentException("stored levels are for uniformly quantized weights; '" + tensor + "' is not one");
+            }
+            int qmin = params.spec().qmin();
+            int qmax = params.spec().qmax();
+            for (int q : levels) {
+                if (q < qmin || q > qmax) {
+                    throw new IllegalArgumentException("level " + q + " of '" + tensor + "' is outside [" + qmin + ", " + qmax + "]");
+                }
+            }
+            levels = levels.clone();
+        }
+    }
+
+    /** A uniform or non-uniform quantizer, rounding weights to nearest. */
+    public TensorQuantization(String tensor, TensorRole role, List<String> consumers, UniformParams params,
+            NonUniformQuantizer nonUniform) {
+        this(tensor, role, consumers, params, nonUniform, null);
+    }
+
+    /** A weight with levels chosen by GPTQ. */
+    public static TensorQuantization withLevels(String tensor, List<String> consumers, UniformParams params, int[] levels) {
+        return new TensorQuantization(tensor, TensorRole.WEIGHT, consumers, params, null, levels);
+    }
+
+    @Override
+    public int[] levels() {
+        return levels == null ? null : levels.clone();
+    }
+
+    /** Whether replaying writes stored levels into the weight (GPTQ) rather than rounding it to nearest. */
+    public boolean hasLevels() {
+        return levels != null;
     }
 
     /** A uniform quantizer. */
     public TensorQuantization(String tensor, TensorRole role, List<String> consumers, UniformParams params) {
-        this(tensor, role, consumers, params, null);
+        this(tensor, role, consumers, params, null, null);
     }
 
     /** A non-uniform activation quantizer. */
     public static TensorQuantization nonUniform(String tensor, List<String> consumers, NonUniformQuantizer q) {
-        return new TensorQuantization(tensor, TensorRole.ACTIVATION, consumers, null, q);
+        return new TensorQuantization(tensor, TensorRole.ACTIVATION, consumers, null, q, null);
     }
 
     public boolean isUniform() {

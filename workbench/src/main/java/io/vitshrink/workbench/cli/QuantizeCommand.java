@@ -7,7 +7,9 @@ import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.shape.ShapeProbe;
 import io.vitshrink.quant.PtqPipeline;
+import io.vitshrink.quant.gptq.WeightMethod;
 import io.vitshrink.quant.nonuniform.QuantizerChoice;
+import io.vitshrink.quant.nonuniform.UniformRangeSearch;
 import io.vitshrink.quant.observers.ObserverKind;
 import io.vitshrink.quant.observers.WeightRangeMethod;
 import io.vitshrink.quant.plan.PlanCost;
@@ -83,6 +85,17 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--gelu-quantizer", defaultValue = "uniform",
             description = "post-GELU input of fc2: uniform, log2, logsqrt2, adalog, twin, auto (default: ${DEFAULT-VALUE})")
     String geluQuantizer;
+
+    @Option(names = "--weight-method", defaultValue = "rtn",
+            description = "weights: rtn (round to nearest) or gptq (column by column with error feedback through the "
+                    + "inverse Gram matrix of each Linear's calibration input; one more pass over --calib) (default: ${DEFAULT-VALUE})")
+    String weightMethod;
+
+    @Option(names = "--uniform-search", defaultValue = "none",
+            description = "uniform activation ranges other than the searched post-Softmax/post-GELU ones: none (the "
+                    + "observer's) or fpcs (AdaLog's Fast Progressive Combining Search of scale × zero point on the "
+                    + "consuming product's error) (default: ${DEFAULT-VALUE})")
+    String uniformSearch;
 
     @Option(names = "--format", defaultValue = "qdq",
             description = "qdq (deployable int8/int4) or simulated (any bit width) (default: ${DEFAULT-VALUE})")
@@ -179,7 +192,8 @@ public final class QuantizeCommand implements Callable<Integer> {
             quantized = r.quantized();
             result.put("calib_images", r.calibrationImages()).put("calib_seconds", r.calibrationSeconds())
                     .put("stats_seconds", r.statisticsSeconds())
-                    .put("search_seconds", r.searchSeconds()).put("calib_peak_heap_bytes", peakHeap);
+                    .put("search_seconds", r.searchSeconds()).put("gptq_seconds", r.gptqSeconds())
+                    .put("calib_peak_heap_bytes", peakHeap);
             if (evalSet != null) {
                 result.putAll(evaluate(floatModel, quantized, evalSet).json()).put("data", evalSet.source());
             }
@@ -204,6 +218,9 @@ public final class QuantizeCommand implements Callable<Integer> {
                 .put("scheme", quantPlan.settings().get("scheme"))
                 .put("softmax_quantizer", quantPlan.settings().get("softmax_quantizer"))
                 .put("gelu_quantizer", quantPlan.settings().get("gelu_quantizer"))
+                .put("weight_method", quantPlan.settings().getOrDefault("weight_method", "rtn"))
+                .put("uniform_search", quantPlan.settings().getOrDefault("uniform_search", "none"))
+                .put("granularity", quantPlan.settings().get("granularity"))
                 .put("quantizer_kinds", quantizerKinds(quantPlan))
                 .put("quantized_tensors", quantPlan.tensors().size())
                 .put("size_bytes", size).put("float_size_bytes", floatSize).put("size_ratio", (double) size / floatSize)
@@ -226,7 +243,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         QuantScheme s = scheme(scheme, wBits, aBits, granularity, groupSize);
         return new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
                 PtqPipeline.Reparam.parse(reparam), format, matMulNBits, imageSize, QuantizerChoice.parse(softmaxQuantizer),
-                QuantizerChoice.parse(geluQuantizer));
+                QuantizerChoice.parse(geluQuantizer), WeightMethod.parse(weightMethod), UniformRangeSearch.parse(uniformSearch));
     }
 
     /** A preset or scheme file at the given widths, with {@code --granularity} (when given) overriding it. */

@@ -26,7 +26,8 @@ final class QuantizeStep implements StepKind {
     @Override
     public Set<String> settings() {
         return Set.of("bits", "w_bits", "a_bits", "quantizer", "softmax_quantizer", "gelu_quantizer", "observer",
-                "weight_range", "granularity", "group_size", "scheme", "reparam", "format", "matmulnbits");
+                "weight_range", "granularity", "group_size", "scheme", "reparam", "format", "matmulnbits", "weight_method",
+                "uniform_search");
     }
 
     @Override

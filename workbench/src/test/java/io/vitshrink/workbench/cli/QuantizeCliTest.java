@@ -80,6 +80,27 @@ class QuantizeCliTest {
     }
 
     @Test
+    void gptqAndFpcsAreRecordedAndTheirPlanRebuildsTheModelWithoutCalibration() throws IOException {
+        Path json = dir.resolve("gptq.json");
+        CliRun r = CliRun.of(args("gptq.onnx", "--format", "simulated", "--w-bits", "4", "--a-bits", "8", "--granularity",
+                "per_group", "--group-size", "16", "--weight-method", "gptq", "--uniform-search", "fpcs", "--json", json.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("weight_method").asText()).isEqualTo("gptq");
+        assertThat(j.get("uniform_search").asText()).isEqualTo("fpcs");
+        assertThat(j.get("granularity").asText()).isEqualTo("per_group");
+        assertThat(j.get("gptq_seconds").asDouble()).isPositive();
+        assertThat(j.get("search_seconds").asDouble()).isPositive();
+        assertThat(Files.readString(dir.resolve("gptq.plan.json"))).contains("\"levels\"");
+
+        CliRun again = CliRun.of("quantize", "--model", model.toString(), "--from-plan", dir.resolve("gptq.plan.json").toString(),
+                "--image-size", "32", "--out", dir.resolve("gptq-again.onnx").toString(), "--plan",
+                dir.resolve("gptq-again.plan.json").toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("gptq-again.onnx"))).isEqualTo(Files.readAllBytes(dir.resolve("gptq.onnx")));
+    }
+
+    @Test
     void benchComparesTheQuantizedModelWithItsFloatOriginal() throws IOException {
         assertThat(CliRun.of(args("qb.onnx")).exitCode()).isZero();
         Path json = dir.resolve("bench.json");
@@ -102,6 +123,8 @@ class QuantizeCliTest {
             {"--observer", "kl"},
             {"--scheme", "vit-everything"},
             {"--granularity", "per_row"},
+            {"--weight-method", "obq"},
+            {"--uniform-search", "grid"},
         };
         for (String[] extra : bad) {
             CliRun r = CliRun.of(args("bad.onnx", extra));
