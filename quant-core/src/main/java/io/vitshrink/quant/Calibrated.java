@@ -4,6 +4,7 @@ import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.quant.calibration.SampleCollector;
 import io.vitshrink.quant.nonuniform.ConsumerProduct;
+import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.observers.ActivationObserver;
 import io.vitshrink.quant.observers.WeightRanges;
 import io.vitshrink.quant.plan.QuantPlan;
@@ -95,6 +96,23 @@ public final class Calibrated {
     /** Time spent so far in non-uniform quantizer searches (they run on first use of a width). */
     public double searchSeconds() {
         return searchSeconds;
+    }
+
+    /**
+     * The same statistics with the scheme's uniform quantizer on every target, the power-law
+     * activations included (their observers saw the same images): what a calibration with
+     * {@code --softmax-quantizer uniform --gelu-quantizer uniform} on these images gives, without a second
+     * pass. A search uses it to compare its plans with plain uniform ones calibrated identically.
+     */
+    public Calibrated withUniformQuantizers() {
+        if (powerLaw.isEmpty()) {
+            return this;
+        }
+        PtqPipeline.Settings s = settings;
+        PtqPipeline.Settings uniform = new PtqPipeline.Settings(s.scheme(), s.observer(), s.weightRange(), s.reparam(), s.format(),
+                s.matMulNBits(), s.imageSize(), QuantizerChoice.UNIFORM, QuantizerChoice.UNIFORM);
+        return new Calibrated(uniform, working, reparameterizations, targets, observers, List.of(), samples, notes, images,
+                calibrationSeconds, statisticsSeconds);
     }
 
     /** Whether the target gets a searched non-uniform quantizer (the post-Softmax / post-GELU inputs). */

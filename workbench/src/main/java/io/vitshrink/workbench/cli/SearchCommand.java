@@ -76,6 +76,11 @@ public final class SearchCommand implements Callable<Integer> {
             description = "held-out images of the pool, disjoint from calibration, for sensitivity and the frontier (default: ${DEFAULT-VALUE})")
     int holdout;
 
+    @Option(names = "--sensitivity-holdout", paramLabel = "S",
+            description = "measure the sensitivity table on the first S held-out images only (the ones a search with "
+                    + "--holdout S uses, so its table can be reused), the plans on all --holdout images (default: --holdout)")
+    Integer sensitivityHoldout;
+
     @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration / held-out split (default: ${DEFAULT-VALUE})")
     long calibSeed;
 
@@ -97,6 +102,17 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--allocator", defaultValue = "dp", description = "dp (exact knapsack) or greedy (MPTQ-ViT style) (default: ${DEFAULT-VALUE})")
     String allocator;
+
+    @Option(names = "--damage-exponents", defaultValue = "1,0.5", split = ",", paramLabel = "P",
+            description = "budget mode: the allocator also runs on KL^P for each P in (0, 1] (1: the units' errors add "
+                    + "independently, 0.5: they line up); every candidate is measured on the held-out images and the least "
+                    + "held-out KL is chosen (default: ${DEFAULT-VALUE})")
+    List<Double> damageExponents;
+
+    @Option(names = "--uniform-reference", paramLabel = "BITS", split = ",",
+            description = "also measure uniform plans at these widths on the held-out and --eval images, for comparison (never "
+                    + "chosen): with the search's --softmax/--gelu-quantizer and, when those are not uniform, with uniform ones")
+    List<Integer> uniformReference = new ArrayList<>();
 
     @Option(names = "--group", defaultValue = "tensor", description = "units: tensor, or block (a block's weights share a width, "
             + "its activations another) (default: ${DEFAULT-VALUE})")
@@ -163,6 +179,20 @@ public final class SearchCommand implements Callable<Integer> {
         if (maxDrop != null && !(maxDrop >= 0)) {
             throw new UserException("--max-drop must be a number of points ≥ 0, not " + maxDrop);
         }
+        for (double p : damageExponents) {
+            if (!(p > 0 && p <= 1)) {
+                throw new UserException("--damage-exponents: every exponent must be in (0, 1], not " + p);
+            }
+        }
+        for (int b : uniformReference) {
+            if (Arrays.stream(widths).noneMatch(w -> w == b)) {
+                throw new UserException("--uniform-reference " + b + ": not one of --bits " + Arrays.toString(widths));
+            }
+        }
+        if (sensitivityHoldout != null && (sensitivityHoldout < 1 || sensitivityHoldout > holdout)) {
+            throw new UserException("--sensitivity-holdout must be between 1 and --holdout (" + holdout + "), not "
+                    + sensitivityHoldout);
+        }
         if (budget == null && maxDrop == null) {
             throw new UserException("search needs --budget (e.g. avg_bits=5, bytes=2M, bops=40G) or --max-drop D");
         }
@@ -181,7 +211,8 @@ public final class SearchCommand implements Callable<Integer> {
         DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
         DataOptions.Prepared pool = CalibrationSample.pool(dataOptions, calib, evalSet);
         DataOptions.checkFits(floatModel, pool.recipe());
-        DatasetSplit split = DatasetSplit.of(pool.dataset(), Math.min(calibSize, pool.dataset().size() - 1), holdout, calibSeed);
+        int calibCount = Math.min(calibSize, pool.dataset().size() - 1);
+        DatasetSplit split = DatasetSplit.of(pool.dataset(), calibCount, holdout, calibSeed);
         int widest = widths[widths.length - 1];
         QuantScheme s = QuantizeCommand.scheme(scheme, Math.min(8, widest), widest, granularity, groupSize);
         PtqPipeline.Settings settings = new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
@@ -201,14 +232,24 @@ public final class SearchCommand implements Callable<Integer> {
         calibrated.notes().forEach(n -> System.err.println("note: " + n));
         List<QuantUnit> units = QuantUnits.of(calibrated.targets(), calibrated.workingModel().graph(), analysis.cost(), grouping);
         List<LabeledBatch> held = HeldOut.load(split.evaluation(), pool.recipe(), dataOptions.loaderOptions());
+        // the split's permutation is prefix-stable: the first S held-out images are those of a --holdout S search
+        List<LabeledBatch> sensitivityHeld = sensitivityHoldout == null || sensitivityHoldout == holdout ? held
+                : HeldOut.subset(held, DatasetSplit.of(pool.dataset(), calibCount, sensitivityHoldout, calibSeed).evaluation(),
+                        Math.min(16, dataOptions.batchSize));
+        int sensitivityImages = sensitivityHeld.stream().mapToInt(b -> b.batch().size()).sum();
         SensitivityTable table;
         if (sensitivityFile != null) {
             table = SensitivityFile.read(sensitivityFile, units, widths);
+            if (table.images() != sensitivityImages) {
+                throw new UserException("--sensitivity " + sensitivityFile + " was measured on " + table.images()
+                        + " held-out images, this search's sensitivity images are " + sensitivityImages
+                        + ": pass --sensitivity-holdout " + table.images());
+            }
             System.err.println("note: sensitivity read from " + sensitivityFile + " (" + table.images() + " held-out images)");
         } else {
             try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
                 (long) units.size() * widths.length, output.quiet)) {
-                table = new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(held),
+                table = new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(sensitivityHeld),
                     (done, total) -> p.advanceTo(done));
             }
         }
@@ -233,6 +274,20 @@ public final class SearchCommand implements Callable<Integer> {
                 points.add(p);
             }
         }
+        List<Integer> referenceWidths = uniformReference.stream().distinct().sorted().toList();
+        for (int b : referenceWidths) {
+            int k = Arrays.binarySearch(widths, b);
+            points.add(new FrontierPoint("uniform", requested, problem.allocation(problem.uniform(k))));
+        }
+        Calibrated plainQuantizers = calibrated.withUniformQuantizers();
+        boolean twoKinds = plainQuantizers != calibrated;
+        if (twoKinds) {
+            for (int b : referenceWidths) {
+                int k = Arrays.binarySearch(widths, b);
+                points.add(new FrontierPoint("uniform", requested, problem.allocation(problem.uniform(k))));
+            }
+        }
+        int referenceStart = points.size() - referenceWidths.size() * (twoKinds ? 2 : 1);
 
         // 5. every plan measured for real on the held-out images; candidates on --eval
         PlanScorer heldScorer = PlanScorer.inMemory(held, calibrated.workingModel(), runtime.toRunnerOptions());
@@ -244,16 +299,26 @@ public final class SearchCommand implements Callable<Integer> {
         try (Progress p = Progress.start("frontier plans on held-out images", points.size(), output.quiet)) {
             for (int i = 0; i < points.size(); i++) {
                 FrontierPoint fp = points.get(i);
-                QuantPlan plan = MixedPlan.of(calibrated, units, fp.allocation(), name, sha, VersionProvider.version(), fp.allocator());
+                boolean reference = i >= referenceStart;
+                Calibrated source = twoKinds && i >= referenceStart + referenceWidths.size() ? plainQuantizers : calibrated;
+                QuantPlan plan = MixedPlan.of(source, units, fp.allocation(), name, sha, VersionProvider.version(), fp.allocator());
                 Score h = heldScorer.score(quantize(calibrated.workingModel(), plan));
-                evaluated.add(new EvaluatedPoint(String.format(Locale.ROOT, "%02d-%s", i, fp.allocator()), fp, plan,
-                        i < requestedCount, h, null));
+                evaluated.add(new EvaluatedPoint(String.format(Locale.ROOT, "%02d-%s", i, fileSafe(fp.allocator())), fp, plan,
+                        i < requestedCount, reference, quantizers(source), h, null));
                 p.advanceTo(i + 1);
             }
         }
         Model working = calibrated.workingModel();
         EvaluatedPoint chosen = maxDrop == null ? bestMeasured(evaluated, requestedCount, evalSet == null ? null : evalScorer, working)
                 : smallestWithinDrop(evaluated, requested, evalSet == null ? null : evalScorer, working);
+        for (int i = referenceStart; i < evaluated.size(); i++) {
+            EvaluatedPoint e = evaluated.get(i);
+            if (e.eval() == null) {
+                e = e.withEval(evalSet == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
+                evaluated.set(i, e);
+            }
+            System.err.printf("reference %s (%s): %s%n", e.id(), e.quantizers(), describe(e.eval()));
+        }
         double evaluationSeconds = (System.nanoTime() - evalStart) / 1e9;
 
         // 6. outputs: plans, tables, and the chosen model rebuilt from its plan alone
@@ -271,7 +336,10 @@ public final class SearchCommand implements Callable<Integer> {
         JsonResult result = new JsonResult().put("model", name).put("data", evalSet == null ? null : evalSet.source())
                 .put("budget", requested.toString()).put("max_drop", maxDrop).put("allocator", chosenAllocator.name())
                 .put("bits", Arrays.stream(widths).boxed().toList()).put("grouping", grouping.key()).put("units", units.size())
-                .put("calib_images", calibrated.images()).put("holdout_images", table.images())
+                .put("softmax_quantizer", calibrated.settings().softmaxQuantizer().key())
+                .put("gelu_quantizer", calibrated.settings().geluQuantizer().key())
+                .put("calib_images", calibrated.images()).put("holdout_images", held.stream().mapToInt(b -> b.batch().size()).sum())
+                .put("sensitivity_holdout_images", table.images())
                 .put("sensitivity_runs", sensitivityFile != null ? 0 : units.size() * widths.length)
                 .put("calib_seconds", calibrated.calibrationSeconds() + calibrated.statisticsSeconds())
                 .put("sensitivity_seconds", sensitivitySeconds).put("evaluation_seconds", evaluationSeconds)
@@ -286,17 +354,32 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("top1", sc.top1()).put("reference_top1", sc.referenceTop1())
                 .put("top1_drop", sc.referenceTop1() - sc.top1()).put("agreement_top1", sc.agreement()).put("kl", sc.kl())
                 .put("heldout_agreement", chosen.heldOut().agreement()).put("heldout_kl", chosen.heldOut().kl())
+                .put("damage_exponents", damageExponents)
+                .put("references", references(evaluated))
                 .put("out", out.toString()).put("plan", "chosen.plan.json");
         print(result, table);
         result.writeTo(output.json);
         return 0;
     }
 
-    /** The plans of both allocators at the requested budget, and the widest uniform plan that fits it. */
+    /**
+     * The plans of both allocators at the requested budget, of the chosen allocator under each further damage
+     * exponent (its predicted damage given additively again, like every plan's), and the widest uniform plan
+     * that fits the budget; a plan already found once is not repeated.
+     */
     private List<FrontierPoint> atBudget(AllocationProblem problem, Budget requested, List<Allocator> allocators) {
         List<FrontierPoint> points = new ArrayList<>();
         for (Allocator a : allocators) {
             a.allocate(problem, requested).ifPresent(x -> points.add(new FrontierPoint(a.name(), requested, x)));
+        }
+        for (double p : damageExponents.stream().distinct().toList()) {
+            if (p == 1) {
+                continue;
+            }
+            Allocator a = allocators.get(0);
+            a.allocate(problem.withDamageExponent(p), requested).map(x -> problem.allocationOfBits(x.bits()))
+                    .filter(x -> points.stream().noneMatch(q -> q.allocation().sameBits(x)))
+                    .ifPresent(x -> points.add(new FrontierPoint(a.name() + "^" + exponent(p), requested, x)));
         }
         int[] widths = problem.bitOptions();
         for (int k = widths.length - 1; k >= 0; k--) {
@@ -313,19 +396,32 @@ public final class SearchCommand implements Callable<Integer> {
         return points;
     }
 
-    /** Budget mode: the first {@code count} plans measured on --eval (or held out), the best kept. */
+    /**
+     * Budget mode: of the first {@code count} plans (the candidates at the budget), the one with the least
+     * KL on the held-out images is chosen — the images of --eval judge the choice, they do not make it;
+     * every candidate is then measured on --eval for the table.
+     */
     private static EvaluatedPoint bestMeasured(List<EvaluatedPoint> evaluated, int count, PlanScorer evalScorer, Model working) {
-        EvaluatedPoint chosen = null;
+        int chosen = chooseByHeldOutKl(evaluated.subList(0, count));
         for (int i = 0; i < count; i++) {
             EvaluatedPoint e = evaluated.get(i);
             e = e.withEval(evalScorer == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
             evaluated.set(i, e);
-            System.err.printf("candidate %s: %s%n", e.id(), describe(e.eval()));
-            if (chosen == null || better(e.eval(), chosen.eval())) {
-                chosen = e;
+            System.err.printf("candidate %s: held-out KL %.4f%s; %s%n", e.id(), e.heldOut().kl(), i == chosen ? " (chosen)" : "",
+                    describe(e.eval()));
+        }
+        return evaluated.get(chosen);
+    }
+
+    /** Index of the least held-out KL (the first on ties). */
+    static int chooseByHeldOutKl(List<EvaluatedPoint> candidates) {
+        int best = 0;
+        for (int i = 1; i < candidates.size(); i++) {
+            if (candidates.get(i).heldOut().kl() < candidates.get(best).heldOut().kl()) {
+                best = i;
             }
         }
-        return chosen;
+        return best;
     }
 
     /**
@@ -340,7 +436,7 @@ public final class SearchCommand implements Callable<Integer> {
         int widestUniform = -1;
         for (int i = 0; i < evaluated.size(); i++) {
             FrontierPoint p = evaluated.get(i).point();
-            if (!requested.allows(p.allocation().measures())) {
+            if (evaluated.get(i).reference() || !requested.allows(p.allocation().measures())) {
                 continue;
             }
             if (!p.allocator().equals("uniform")) {
@@ -372,8 +468,43 @@ public final class SearchCommand implements Callable<Integer> {
         return PtqPipeline.rewrite(working, plan.format(), plan.tensors(), false, Map.of());
     }
 
-    private static boolean better(Score a, Score b) {
-        return a.quality() > b.quality() || a.quality() == b.quality() && a.kl() < b.kl();
+    /** The plans' power-law quantizers: {@code softmax/gelu} kinds. */
+    private static String quantizers(Calibrated c) {
+        return c.settings().softmaxQuantizer().key() + "/" + c.settings().geluQuantizer().key();
+    }
+
+    /** {@code 0.5} → {@code 0.5}, {@code 1.0} → {@code 1}. */
+    private static String exponent(double p) {
+        return java.math.BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
+    }
+
+    /** The allocator label as part of a file name ({@code dp^0.5} → {@code dp-p0.5}). */
+    private static String fileSafe(String allocator) {
+        return allocator.replace("^", "-p");
+    }
+
+    /** The --uniform-reference plans for the JSON: id, widths, quantizers and scores. */
+    private static List<Map<String, Object>> references(List<EvaluatedPoint> evaluated) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EvaluatedPoint e : evaluated) {
+            if (!e.reference()) {
+                continue;
+            }
+            Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("id", e.id());
+            r.put("bits", e.point().allocation().bits()[0]);
+            r.put("quantizers", e.quantizers());
+            r.put("bops", e.point().allocation().measures().bops());
+            r.put("heldout_kl", e.heldOut().kl());
+            r.put("heldout_agreement", e.heldOut().agreement());
+            Score sc = e.eval();
+            r.put("top1", sc.labeled() ? sc.top1() : null);
+            r.put("top1_drop", sc.labeled() ? sc.referenceTop1() - sc.top1() : null);
+            r.put("agreement_top1", sc.agreement());
+            r.put("kl", sc.kl());
+            out.add(r);
+        }
+        return out;
     }
 
     private int[] widths() {

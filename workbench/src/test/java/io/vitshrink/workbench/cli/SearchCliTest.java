@@ -97,11 +97,94 @@ class SearchCliTest {
     void userErrorsAreOneLine() {
         for (String[] bad : List.of(args("e1", "--budget", "speed=3"), args("e2", "--budget", "avg_bits=1"),
                 args("e3"), args("e4", "--budget", "avg_bits=5", "--bits", "4,12"),
-                args("e5", "--budget", "avg_bits=5", "--sensitivity", dir.resolve("none.json").toString()))) {
+                args("e5", "--budget", "avg_bits=5", "--sensitivity", dir.resolve("none.json").toString()),
+                args("e6", "--budget", "avg_bits=5", "--damage-exponents", "1,0"),
+                args("e7", "--budget", "avg_bits=5", "--uniform-reference", "6"),
+                args("e8", "--budget", "avg_bits=5", "--sensitivity-holdout", "9"))) {
             CliRun r = CliRun.of(bad);
             assertThat(r.exitCode()).as(String.join(" ", bad) + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
             assertThat(r.err()).startsWith("vitshrink: ");
         }
+    }
+
+    @Test
+    void uniformReferencesComeWithBothQuantizerKindsAndTheChoiceIsTheLeastHeldOutKl() throws IOException {
+        Path json = dir.resolve("r.json");
+        CliRun r = CliRun.of(args("r", "--budget", "avg_bits=6", "--eval", evalImages.toString(), "--softmax-quantizer", "adalog",
+                "--gelu-quantizer", "adalog", "--uniform-reference", "8", "--damage-exponents", "1,0.5", "--json", json.toString()));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        JsonNode refs = j.get("references");
+        assertThat(refs).hasSize(2);
+        assertThat(refs.get(0).get("quantizers").asText()).isEqualTo("adalog/adalog");
+        assertThat(refs.get(1).get("quantizers").asText()).isEqualTo("uniform/uniform");
+        for (JsonNode ref : refs) {
+            assertThat(ref.get("bits").asInt()).isEqualTo(8);
+            assertThat(ref.get("top1").isNumber()).isTrue();
+        }
+        assertThat(refs.get(0).get("kl").asDouble()).as("the two kinds are different models").isNotEqualTo(refs.get(1).get("kl").asDouble());
+        Path out = dir.resolve("r");
+        String plainPlan = Files.readString(out.resolve("plans").resolve(refs.get(1).get("id").asText() + ".plan.json"));
+        String adalogPlan = Files.readString(out.resolve("plans").resolve(refs.get(0).get("id").asText() + ".plan.json"));
+        assertThat(plainPlan).doesNotContain("adalog");
+        assertThat(adalogPlan).contains("adalog");
+
+        List<String> rows = Files.readAllLines(out.resolve("frontier.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        int kl = header.indexOf("heldout_kl");
+        int requested = header.indexOf("requested");
+        int reference = header.indexOf("reference");
+        double least = Double.POSITIVE_INFINITY;
+        String chosenRow = null;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.replaceAll("\"[^\"]*\"", "budget").split(",", -1);
+            if (f[requested].equals("true")) {
+                least = Math.min(least, Double.parseDouble(f[kl]));
+                assertThat(f[header.indexOf("eval_top1")]).as("every candidate is measured on --eval").isNotEmpty();
+            }
+            if (row.endsWith(",true")) {
+                chosenRow = row;
+                assertThat(f[reference]).as("a reference is never chosen").isEqualTo("false");
+                assertThat(f[requested]).isEqualTo("true");
+            }
+        }
+        assertThat(chosenRow).isNotNull();
+        assertThat(j.get("heldout_kl").asDouble()).isEqualTo(least, org.assertj.core.api.Assertions.within(1e-5 * least + 1e-12));
+        assertThat(j.get("softmax_quantizer").asText()).isEqualTo("adalog");
+    }
+
+    @Test
+    void aSensitivityHoldoutMeasuresOnTheImagesOfTheSmallerSearch() throws IOException {
+        CliRun small = CliRun.of(argsWithHoldout("h4", "4", "--budget", "avg_bits=6"));
+        assertThat(small.exitCode()).as(small.err()).isZero();
+        Path json = dir.resolve("h8.json");
+        CliRun large = CliRun.of(argsWithHoldout("h8", "8", "--budget", "avg_bits=6", "--sensitivity-holdout", "4",
+                "--json", json.toString()));
+        assertThat(large.exitCode()).as(large.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.get("holdout_images").asInt()).isEqualTo(8);
+        assertThat(j.get("sensitivity_holdout_images").asInt()).isEqualTo(4);
+        assertThat(Files.readString(dir.resolve("h8").resolve("sensitivity.json")))
+                .as("same four images, same table").isEqualTo(Files.readString(dir.resolve("h4").resolve("sensitivity.json")));
+        // reused by an 8-image search only when it names the 4 images
+        Path table = dir.resolve("h4").resolve("sensitivity.json");
+        CliRun reuse = CliRun.of(argsWithHoldout("h8b", "8", "--budget", "avg_bits=6", "--sensitivity-holdout", "4",
+                "--sensitivity", table.toString()));
+        assertThat(reuse.exitCode()).as(reuse.err()).isZero();
+        CliRun mismatch = CliRun.of(argsWithHoldout("h8c", "8", "--budget", "avg_bits=6", "--sensitivity",
+                table.toString()));
+        assertThat(mismatch.exitCode()).isEqualTo(2);
+        assertThat(mismatch.err()).contains("--sensitivity-holdout 4");
+    }
+
+    private static String[] argsWithHoldout(String out, String holdout, String... extra) {
+        String[] a = args(out, extra);
+        for (int i = 0; i < a.length - 1; i++) {
+            if (a[i].equals("--holdout")) {
+                a[i + 1] = holdout;
+            }
+        }
+        return a;
     }
 }
