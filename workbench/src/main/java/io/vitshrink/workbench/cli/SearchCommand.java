@@ -342,6 +342,7 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("sensitivity_holdout_images", table.images())
                 .put("sensitivity_runs", sensitivityFile != null ? 0 : units.size() * widths.length)
                 .put("calib_seconds", calibrated.calibrationSeconds() + calibrated.statisticsSeconds())
+                .put("quantizer_search_seconds", calibrated.searchSeconds())
                 .put("sensitivity_seconds", sensitivitySeconds).put("evaluation_seconds", evaluationSeconds)
                 .put("search_seconds", sensitivitySeconds + evaluationSeconds)
                 .put("evaluated_plans", heldScorer.scored() + (evalScorer == heldScorer ? 0 : evalScorer.scored()))
@@ -543,9 +544,9 @@ public final class SearchCommand implements Callable<Integer> {
                     (Double) r.get("reference_top1"), 100 * (Double) r.get("top1_drop"));
         }
         System.out.printf(Locale.ROOT, "agreement   %.4f, KL %.5f%n", (Double) r.get("agreement_top1"), (Double) r.get("kl"));
-        System.out.printf(Locale.ROOT, "time        sensitivity %.1f s (incl. calibration %.1f s), evaluation %.1f s; %s plans evaluated%n",
-                (Double) r.get("sensitivity_seconds"), (Double) r.get("calib_seconds"), (Double) r.get("evaluation_seconds"),
-                r.get("evaluated_plans"));
+        System.out.printf(Locale.ROOT, "time        sensitivity %.1f s (incl. calibration %.1f s), evaluation %.1f s; %s plans evaluated; "
+                + "quantizer searches %.1f s%n", (Double) r.get("sensitivity_seconds"), (Double) r.get("calib_seconds"),
+                (Double) r.get("evaluation_seconds"), r.get("evaluated_plans"), (Double) r.get("quantizer_search_seconds"));
         System.out.println("out         " + r.get("out"));
     }
 }

@@ -152,6 +152,7 @@ class SearchCliTest {
         assertThat(chosenRow).isNotNull();
         assertThat(j.get("heldout_kl").asDouble()).isEqualTo(least, org.assertj.core.api.Assertions.within(1e-5 * least + 1e-12));
         assertThat(j.get("softmax_quantizer").asText()).isEqualTo("adalog");
+        assertThat(j.get("quantizer_search_seconds").asDouble()).isPositive();
     }
 
     @Test
@@ -165,6 +166,7 @@ class SearchCliTest {
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         assertThat(j.get("holdout_images").asInt()).isEqualTo(8);
         assertThat(j.get("sensitivity_holdout_images").asInt()).isEqualTo(4);
+        assertThat(j.get("quantizer_search_seconds").asDouble()).as("uniform quantizers are not searched").isZero();
         assertThat(Files.readString(dir.resolve("h8").resolve("sensitivity.json")))
                 .as("same four images, same table").isEqualTo(Files.readString(dir.resolve("h4").resolve("sensitivity.json")));
         // reused by an 8-image search only when it names the 4 images
