@@ -274,20 +274,22 @@ public final class SearchCommand implements Callable<Integer> {
                 points.add(p);
             }
         }
+        // --uniform-reference: after the frontier, with the search's quantizers (unless already a candidate at
+        // the budget, which then counts as the reference) and, when they are not uniform, with uniform ones
         List<Integer> referenceWidths = uniformReference.stream().distinct().sorted().toList();
-        for (int b : referenceWidths) {
-            int k = Arrays.binarySearch(widths, b);
-            points.add(new FrontierPoint("uniform", requested, problem.allocation(problem.uniform(k))));
-        }
+        int referenceStart = points.size();
+        List<Calibrated> sourceOf = new ArrayList<>(java.util.Collections.nCopies(points.size(), calibrated));
         Calibrated plainQuantizers = calibrated.withUniformQuantizers();
-        boolean twoKinds = plainQuantizers != calibrated;
-        if (twoKinds) {
+        for (Calibrated source : plainQuantizers == calibrated ? List.of(calibrated) : List.of(calibrated, plainQuantizers)) {
             for (int b : referenceWidths) {
-                int k = Arrays.binarySearch(widths, b);
-                points.add(new FrontierPoint("uniform", requested, problem.allocation(problem.uniform(k))));
+                Allocation u = problem.allocation(problem.uniform(Arrays.binarySearch(widths, b)));
+                if (source == calibrated && points.subList(0, requestedCount).stream().anyMatch(q -> q.allocation().sameBits(u))) {
+                    continue;
+                }
+                points.add(new FrontierPoint("uniform", requested, u));
+                sourceOf.add(source);
             }
         }
-        int referenceStart = points.size() - referenceWidths.size() * (twoKinds ? 2 : 1);
 
         // 5. every plan measured for real on the held-out images; candidates on --eval
         PlanScorer heldScorer = PlanScorer.inMemory(held, calibrated.workingModel(), runtime.toRunnerOptions());
@@ -300,7 +302,7 @@ public final class SearchCommand implements Callable<Integer> {
             for (int i = 0; i < points.size(); i++) {
                 FrontierPoint fp = points.get(i);
                 boolean reference = i >= referenceStart;
-                Calibrated source = twoKinds && i >= referenceStart + referenceWidths.size() ? plainQuantizers : calibrated;
+                Calibrated source = sourceOf.get(i);
                 QuantPlan plan = MixedPlan.of(source, units, fp.allocation(), name, sha, VersionProvider.version(), fp.allocator());
                 Score h = heldScorer.score(quantize(calibrated.workingModel(), plan));
                 evaluated.add(new EvaluatedPoint(String.format(Locale.ROOT, "%02d-%s", i, fileSafe(fp.allocator())), fp, plan,
@@ -356,7 +358,7 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("top1_drop", sc.referenceTop1() - sc.top1()).put("agreement_top1", sc.agreement()).put("kl", sc.kl())
                 .put("heldout_agreement", chosen.heldOut().agreement()).put("heldout_kl", chosen.heldOut().kl())
                 .put("damage_exponents", damageExponents)
-                .put("references", references(evaluated))
+                .put("references", references(evaluated, referenceWidths))
                 .put("out", out.toString()).put("plan", "chosen.plan.json");
         print(result, table);
         result.writeTo(output.json);
@@ -484,11 +486,15 @@ public final class SearchCommand implements Callable<Integer> {
         return allocator.replace("^", "-p");
     }
 
-    /** The --uniform-reference plans for the JSON: id, widths, quantizers and scores. */
-    private static List<Map<String, Object>> references(List<EvaluatedPoint> evaluated) {
+    /**
+     * The --uniform-reference plans for the JSON (a uniform candidate at the budget of a reference width
+     * included): id, widths, quantizers and scores.
+     */
+    private static List<Map<String, Object>> references(List<EvaluatedPoint> evaluated, List<Integer> referenceWidths) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (EvaluatedPoint e : evaluated) {
-            if (!e.reference()) {
+            boolean candidate = e.requested() && !e.mixed() && referenceWidths.contains(e.point().allocation().bits()[0]);
+            if (!e.reference() && !candidate) {
                 continue;
             }
             Map<String, Object> r = new java.util.LinkedHashMap<>();

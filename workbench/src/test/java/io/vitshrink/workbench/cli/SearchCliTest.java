@@ -112,23 +112,27 @@ class SearchCliTest {
     void uniformReferencesComeWithBothQuantizerKindsAndTheChoiceIsTheLeastHeldOutKl() throws IOException {
         Path json = dir.resolve("r.json");
         CliRun r = CliRun.of(args("r", "--budget", "avg_bits=6", "--eval", evalImages.toString(), "--softmax-quantizer", "adalog",
-                "--gelu-quantizer", "adalog", "--uniform-reference", "8", "--damage-exponents", "1,0.5", "--json", json.toString()));
+                "--gelu-quantizer", "adalog", "--uniform-reference", "4,8", "--damage-exponents", "1,0.5", "--json", json.toString()));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(json.toFile());
+        // W4A4 with AdaLog is already the uniform candidate at the budget: it is the reference, not measured twice
         JsonNode refs = j.get("references");
-        assertThat(refs).hasSize(2);
-        assertThat(refs.get(0).get("quantizers").asText()).isEqualTo("adalog/adalog");
-        assertThat(refs.get(1).get("quantizers").asText()).isEqualTo("uniform/uniform");
+        assertThat(refs).hasSize(4);
+        List<String> seen = new java.util.ArrayList<>();
+        refs.forEach(ref -> seen.add(ref.get("bits").asInt() + " " + ref.get("quantizers").asText()));
+        assertThat(seen).containsExactly("4 adalog/adalog", "8 adalog/adalog", "4 uniform/uniform", "8 uniform/uniform");
         for (JsonNode ref : refs) {
-            assertThat(ref.get("bits").asInt()).isEqualTo(8);
             assertThat(ref.get("top1").isNumber()).isTrue();
         }
-        assertThat(refs.get(0).get("kl").asDouble()).as("the two kinds are different models").isNotEqualTo(refs.get(1).get("kl").asDouble());
+        assertThat(refs.get(1).get("kl").asDouble()).as("the two kinds are different models").isNotEqualTo(refs.get(3).get("kl").asDouble());
         Path out = dir.resolve("r");
-        String plainPlan = Files.readString(out.resolve("plans").resolve(refs.get(1).get("id").asText() + ".plan.json"));
-        String adalogPlan = Files.readString(out.resolve("plans").resolve(refs.get(0).get("id").asText() + ".plan.json"));
+        String plainPlan = Files.readString(out.resolve("plans").resolve(refs.get(3).get("id").asText() + ".plan.json"));
+        String adalogPlan = Files.readString(out.resolve("plans").resolve(refs.get(1).get("id").asText() + ".plan.json"));
         assertThat(plainPlan).doesNotContain("adalog");
         assertThat(adalogPlan).contains("adalog");
+        List<String> csv = Files.readAllLines(out.resolve("frontier.csv"));
+        assertThat(csv.stream().filter(l -> l.contains(",adalog/adalog,false,true,")).count()).as("one AdaLog reference row").isEqualTo(1);
+        assertThat(csv.stream().filter(l -> l.contains(",uniform/uniform,false,true,")).count()).isEqualTo(2);
 
         List<String> rows = Files.readAllLines(out.resolve("frontier.csv"));
         List<String> header = List.of(rows.get(0).split(","));
