@@ -114,6 +114,11 @@ public final class SearchCommand implements Callable<Integer> {
                     + "chosen): with the search's --softmax/--gelu-quantizer and, when those are not uniform, with uniform ones")
     List<Integer> uniformReference = new ArrayList<>();
 
+    @Option(names = "--eval-candidates", defaultValue = "all", paramLabel = "WHICH",
+            description = "budget mode: measure all candidates at the budget on --eval, or only the chosen one (and the "
+                    + "--uniform-reference plans) when every evaluation counts (default: ${DEFAULT-VALUE})")
+    String evalCandidates;
+
     @Option(names = "--group", defaultValue = "tensor", description = "units: tensor, or block (a block's weights share a width, "
             + "its activations another) (default: ${DEFAULT-VALUE})")
     String group;
@@ -192,6 +197,9 @@ public final class SearchCommand implements Callable<Integer> {
         if (sensitivityHoldout != null && (sensitivityHoldout < 1 || sensitivityHoldout > holdout)) {
             throw new UserException("--sensitivity-holdout must be between 1 and --holdout (" + holdout + "), not "
                     + sensitivityHoldout);
+        }
+        if (!evalCandidates.equals("all") && !evalCandidates.equals("chosen")) {
+            throw new UserException("--eval-candidates must be all or chosen, not '" + evalCandidates + "'");
         }
         if (budget == null && maxDrop == null) {
             throw new UserException("search needs --budget (e.g. avg_bits=5, bytes=2M, bops=40G) or --max-drop D");
@@ -311,10 +319,13 @@ public final class SearchCommand implements Callable<Integer> {
             }
         }
         Model working = calibrated.workingModel();
-        EvaluatedPoint chosen = maxDrop == null ? bestMeasured(evaluated, requestedCount, evalSet == null ? null : evalScorer, working)
-                : smallestWithinDrop(evaluated, requested, evalSet == null ? null : evalScorer, working);
-        for (int i = referenceStart; i < evaluated.size(); i++) {
+        EvaluatedPoint chosen = maxDrop == null ? bestMeasured(evaluated, requestedCount, evalSet == null ? null : evalScorer, working,
+                evalCandidates.equals("all")) : smallestWithinDrop(evaluated, requested, evalSet == null ? null : evalScorer, working);
+        for (int i = 0; i < evaluated.size(); i++) {
             EvaluatedPoint e = evaluated.get(i);
+            if (!isReference(e, referenceWidths)) {
+                continue;
+            }
             if (e.eval() == null) {
                 e = e.withEval(evalSet == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
                 evaluated.set(i, e);
@@ -404,9 +415,13 @@ public final class SearchCommand implements Callable<Integer> {
      * KL on the held-out images is chosen — the images of --eval judge the choice, they do not make it;
      * every candidate is then measured on --eval for the table.
      */
-    private static EvaluatedPoint bestMeasured(List<EvaluatedPoint> evaluated, int count, PlanScorer evalScorer, Model working) {
+    private static EvaluatedPoint bestMeasured(List<EvaluatedPoint> evaluated, int count, PlanScorer evalScorer, Model working,
+            boolean all) {
         int chosen = chooseByHeldOutKl(evaluated.subList(0, count));
         for (int i = 0; i < count; i++) {
+            if (!all && i != chosen) {
+                continue;
+            }
             EvaluatedPoint e = evaluated.get(i);
             e = e.withEval(evalScorer == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
             evaluated.set(i, e);
@@ -471,6 +486,11 @@ public final class SearchCommand implements Callable<Integer> {
         return PtqPipeline.rewrite(working, plan.format(), plan.tensors(), false, Map.of());
     }
 
+    /** A --uniform-reference plan, or the uniform candidate at the budget that stands for one. */
+    private static boolean isReference(EvaluatedPoint e, List<Integer> referenceWidths) {
+        return e.reference() || e.requested() && !e.mixed() && referenceWidths.contains(e.point().allocation().bits()[0]);
+    }
+
     /** The plans' power-law quantizers: {@code softmax/gelu} kinds. */
     private static String quantizers(Calibrated c) {
         return c.settings().softmaxQuantizer().key() + "/" + c.settings().geluQuantizer().key();
@@ -493,8 +513,7 @@ public final class SearchCommand implements Callable<Integer> {
     private static List<Map<String, Object>> references(List<EvaluatedPoint> evaluated, List<Integer> referenceWidths) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (EvaluatedPoint e : evaluated) {
-            boolean candidate = e.requested() && !e.mixed() && referenceWidths.contains(e.point().allocation().bits()[0]);
-            if (!e.reference() && !candidate) {
+            if (!isReference(e, referenceWidths)) {
                 continue;
             }
             Map<String, Object> r = new java.util.LinkedHashMap<>();

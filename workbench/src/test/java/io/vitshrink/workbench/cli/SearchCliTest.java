@@ -100,7 +100,8 @@ class SearchCliTest {
                 args("e5", "--budget", "avg_bits=5", "--sensitivity", dir.resolve("none.json").toString()),
                 args("e6", "--budget", "avg_bits=5", "--damage-exponents", "1,0"),
                 args("e7", "--budget", "avg_bits=5", "--uniform-reference", "6"),
-                args("e8", "--budget", "avg_bits=5", "--sensitivity-holdout", "9"))) {
+                args("e8", "--budget", "avg_bits=5", "--sensitivity-holdout", "9"),
+                args("e9", "--budget", "avg_bits=5", "--eval-candidates", "some"))) {
             CliRun r = CliRun.of(bad);
             assertThat(r.exitCode()).as(String.join(" ", bad) + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err().strip().lines().count()).as(r.err()).isEqualTo(1);
@@ -182,6 +183,22 @@ class SearchCliTest {
                 table.toString()));
         assertThat(mismatch.exitCode()).isEqualTo(2);
         assertThat(mismatch.err()).contains("--sensitivity-holdout 4");
+        // --eval-candidates chosen: only the chosen candidate and the references are measured on --eval
+        Path jsonC = dir.resolve("h8d.json");
+        CliRun chosenOnly = CliRun.of(argsWithHoldout("h8d", "8", "--budget", "avg_bits=6", "--sensitivity-holdout", "4",
+                "--sensitivity", table.toString(), "--eval", evalImages.toString(), "--eval-candidates", "chosen",
+                "--uniform-reference", "8", "--json", jsonC.toString()));
+        assertThat(chosenOnly.exitCode()).as(chosenOnly.err()).isZero();
+        JsonNode jc = new ObjectMapper().readTree(jsonC.toFile());
+        assertThat(jc.get("eval_evaluated_plans").asInt()).as("the chosen plan and uniform W8A8").isEqualTo(2);
+        assertThat(jc.get("references").get(0).get("top1").isNumber()).isTrue();
+        List<String> rowsC = Files.readAllLines(dir.resolve("h8d").resolve("frontier.csv"));
+        int top1 = List.of(rowsC.get(0).split(",")).indexOf("eval_top1");
+        for (String row : rowsC.subList(1, rowsC.size())) {
+            String[] f = row.replaceAll("\"[^\"]*\"", "budget").split(",", -1);
+            boolean measured = row.endsWith(",true") || f[List.of(rowsC.get(0).split(",")).indexOf("reference")].equals("true");
+            assertThat(f[top1].isEmpty()).as(row).isEqualTo(!measured);
+        }
     }
 
     private static String[] argsWithHoldout(String out, String holdout, String... extra) {
