@@ -115,6 +115,16 @@ public final class Calibrated {
                 calibrationSeconds, statisticsSeconds);
     }
 
+    /**
+     * The quantizer setting the target's parameters come from: the {@link QuantizerChoice} key of a
+     * power-law activation ({@code adalog}, {@code auto}, …), else {@code uniform}. Two calibrations of the
+     * same images give a target the same parameters at every width when this key is the same.
+     */
+    public String quantizerKind(QuantTarget t) {
+        PowerLawTarget p = powerLaw.get(t.tensor());
+        return p == null ? QuantizerChoice.UNIFORM.key() : p.choice().key();
+    }
+
     /** Whether the target gets a searched non-uniform quantizer (the post-Softmax / post-GELU inputs). */
     public boolean isPowerLaw(QuantTarget t) {
         return powerLaw.containsKey(t.tensor());

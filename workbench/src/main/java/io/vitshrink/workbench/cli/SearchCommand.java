@@ -245,27 +245,40 @@ public final class SearchCommand implements Callable<Integer> {
                 : HeldOut.subset(held, DatasetSplit.of(pool.dataset(), calibCount, sensitivityHoldout, calibSeed).evaluation(),
                         Math.min(16, dataOptions.batchSize));
         int sensitivityImages = sensitivityHeld.stream().mapToInt(b -> b.batch().size()).sum();
+        List<String> kinds = units.stream().map(u -> u.targets().stream().map(calibrated::quantizerKind).distinct()
+                .collect(java.util.stream.Collectors.joining("+"))).toList();
         SensitivityTable table;
+        int sensitivityRuns;
         if (sensitivityFile != null) {
-            table = SensitivityFile.read(sensitivityFile, units, widths);
+            SensitivityFile.Reuse reuse = SensitivityFile.read(sensitivityFile, units, widths, kinds);
+            table = reuse.table();
             if (table.images() != sensitivityImages) {
                 throw new UserException("--sensitivity " + sensitivityFile + " was measured on " + table.images()
                         + " held-out images, this search's sensitivity images are " + sensitivityImages
                         + ": pass --sensitivity-holdout " + table.images());
             }
-            System.err.println("note: sensitivity read from " + sensitivityFile + " (" + table.images() + " held-out images)");
-        } else {
-            try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
-                (long) units.size() * widths.length, output.quiet)) {
-                table = new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(sensitivityHeld),
-                    (done, total) -> p.advanceTo(done));
+            System.err.println("note: sensitivity read from " + sensitivityFile + " (" + table.images() + " held-out images"
+                    + (reuse.remeasured() > 0 ? "; " + reuse.remeasured() + " units measured with other quantizers are measured again"
+                    : "") + ")");
+            List<QuantUnit> again = new ArrayList<>();
+            for (int u = 0; u < units.size(); u++) {
+                if (reuse.remeasure()[u]) {
+                    again.add(units.get(u));
+                }
             }
+            if (!again.isEmpty()) {
+                table = reuse.merge(measure(calibrated, again, widths, sensitivityHeld));
+            }
+            sensitivityRuns = again.size() * widths.length;
+        } else {
+            table = measure(calibrated, units, widths, sensitivityHeld);
+            sensitivityRuns = units.size() * widths.length;
         }
         double sensitivitySeconds = (System.nanoTime() - start) / 1e9;
         // written at once: a second search (another budget, --max-drop) can reuse it while this one evaluates
         Files.createDirectories(out);
         AtomicFiles.writeString(out.resolve("sensitivity.csv"), table.toCsv());
-        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table));
+        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table, kinds));
 
         // 4. allocation: the frontier, and the candidates at the requested budget
         long evalStart = System.nanoTime();
@@ -353,7 +366,7 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("gelu_quantizer", calibrated.settings().geluQuantizer().key())
                 .put("calib_images", calibrated.images()).put("holdout_images", held.stream().mapToInt(b -> b.batch().size()).sum())
                 .put("sensitivity_holdout_images", table.images())
-                .put("sensitivity_runs", sensitivityFile != null ? 0 : units.size() * widths.length)
+                .put("sensitivity_runs", sensitivityRuns)
                 .put("calib_seconds", calibrated.calibrationSeconds() + calibrated.statisticsSeconds())
                 .put("quantizer_search_seconds", calibrated.searchSeconds())
                 .put("sensitivity_seconds", sensitivitySeconds).put("evaluation_seconds", evaluationSeconds)
@@ -484,6 +497,15 @@ public final class SearchCommand implements Callable<Integer> {
 
     private static Model quantize(Model working, QuantPlan plan) {
         return PtqPipeline.rewrite(working, plan.format(), plan.tensors(), false, Map.of());
+    }
+
+    /** Every unit at every width on the sensitivity images. */
+    private SensitivityTable measure(Calibrated calibrated, List<QuantUnit> units, int[] widths, List<LabeledBatch> images) {
+        try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
+                (long) units.size() * widths.length, output.quiet)) {
+            return new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(images),
+                    (done, total) -> p.advanceTo(done));
+        }
     }
 
     /** A --uniform-reference plan, or the uniform candidate at the budget that stands for one. */

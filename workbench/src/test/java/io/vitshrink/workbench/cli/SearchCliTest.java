@@ -158,6 +158,20 @@ class SearchCliTest {
         assertThat(j.get("heldout_kl").asDouble()).isEqualTo(least, org.assertj.core.api.Assertions.within(1e-5 * least + 1e-12));
         assertThat(j.get("softmax_quantizer").asText()).isEqualTo("adalog");
         assertThat(j.get("quantizer_search_seconds").asDouble()).isPositive();
+
+        // a table measured with uniform quantizers serves an AdaLog search: only the post-Softmax and
+        // post-GELU units (2 in the one-block model) are measured again, to the same rows as a fresh search
+        CliRun plain = CliRun.of(args("ru", "--budget", "avg_bits=6"));
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        Path jsonA = dir.resolve("ra.json");
+        CliRun reused = CliRun.of(args("ra", "--budget", "avg_bits=6", "--softmax-quantizer", "adalog", "--gelu-quantizer", "adalog",
+                "--sensitivity", dir.resolve("ru").resolve("sensitivity.json").toString(), "--json", jsonA.toString()));
+        assertThat(reused.exitCode()).as(reused.err()).isZero();
+        assertThat(new ObjectMapper().readTree(jsonA.toFile()).get("sensitivity_runs").asInt()).isEqualTo(2 * 2);
+        assertThat(Files.readString(dir.resolve("ra").resolve("sensitivity.json")))
+                .isEqualTo(Files.readString(out.resolve("sensitivity.json")));
+        assertThat(Files.readString(dir.resolve("ru").resolve("sensitivity.json"))).contains("\"quantizer\" : \"uniform\"")
+                .doesNotContain("adalog");
     }
 
     @Test
