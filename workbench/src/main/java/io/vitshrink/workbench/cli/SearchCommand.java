@@ -307,7 +307,7 @@ public final class SearchCommand implements Callable<Integer> {
                 if (source == calibrated && points.subList(0, requestedCount).stream().anyMatch(q -> q.allocation().sameBits(u))) {
                     continue;
                 }
-                points.add(new FrontierPoint("uniform", requested, u));
+                points.add(new FrontierPoint("uniform", requested.between(u.measures(), u.measures(), 0), u));
                 sourceOf.add(source);
             }
         }
@@ -352,7 +352,7 @@ public final class SearchCommand implements Callable<Integer> {
         for (EvaluatedPoint e : evaluated) {
             PlanJson.write(e.plan(), out.resolve("plans").resolve(e.id() + ".plan.json"));
         }
-        AtomicFiles.writeString(out.resolve("frontier.csv"), FrontierCsv.of(evaluated, chosen.id()));
+        AtomicFiles.writeString(out.resolve("frontier.csv"), FrontierCsv.of(evaluated, chosen.id(), quantizers(calibrated)));
         Path chosenPlan = out.resolve("chosen.plan.json");
         PlanJson.write(chosen.plan(), chosenPlan);
         ModelIO.save(PtqPipeline.apply(floatModel, PlanJson.read(chosenPlan), false, imageSize), out.resolve("chosen.onnx"));

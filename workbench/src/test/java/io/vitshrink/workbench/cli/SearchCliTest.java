@@ -134,6 +134,20 @@ class SearchCliTest {
         List<String> csv = Files.readAllLines(out.resolve("frontier.csv"));
         assertThat(csv.stream().filter(l -> l.contains(",adalog/adalog,false,true,")).count()).as("one AdaLog reference row").isEqualTo(1);
         assertThat(csv.stream().filter(l -> l.contains(",uniform/uniform,false,true,")).count()).isEqualTo(2);
+        List<String> head = List.of(csv.get(0).split(","));
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1);
+            String budgetOfRow = f[head.indexOf("budget")];
+            if (row.contains(",uniform/uniform,")) {
+                assertThat(f[head.indexOf("predicted_kl")]).as("the AdaLog table does not predict a uniform-quantizer plan").isEmpty();
+            } else {
+                assertThat(f[head.indexOf("predicted_kl")]).isNotEmpty();
+            }
+            if (f[head.indexOf("reference")].equals("true")) {
+                assertThat(budgetOfRow).as("a reference row states its own widths")
+                        .contains("w_bits=" + f[head.indexOf("avg_w_bits")].substring(0, 1) + ".000");
+            }
+        }
 
         List<String> rows = Files.readAllLines(out.resolve("frontier.csv"));
         List<String> header = List.of(rows.get(0).split(","));
