@@ -8,6 +8,7 @@ import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.quant.gptq.Gptq;
 import io.vitshrink.quant.nonuniform.ConsumerProduct;
 import io.vitshrink.quant.nonuniform.FpcsSearch;
+import io.vitshrink.quant.nonuniform.QuantizerChoice;
 import io.vitshrink.quant.nonuniform.UniformActivationQuantizer;
 import io.vitshrink.quant.quantizers.UniformParams;
 import io.vitshrink.quant.observers.ActivationObserver;
@@ -117,6 +118,34 @@ public final class Calibrated {
     /** GPTQ time so far: the Gram pass over the calibration images plus the column-by-column solves. */
     public double gptqSeconds() {
         return gramSeconds + gptqSeconds;
+    }
+
+    /**
+     * The same statistics with the scheme's uniform quantizer on every target, the power-law
+     * activations included (their observers saw the same images): what a calibration with
+     * {@code --softmax-quantizer uniform --gelu-quantizer uniform} on these images gives, without a second
+     * pass. A search uses it to compare its plans with plain uniform ones calibrated identically.
+     */
+    public Calibrated withUniformQuantizers() {
+        if (powerLaw.isEmpty()) {
+            return this;
+        }
+        PtqPipeline.Settings s = settings;
+        PtqPipeline.Settings uniform = new PtqPipeline.Settings(s.scheme(), s.observer(), s.weightRange(), s.reparam(), s.format(),
+                s.matMulNBits(), s.imageSize(), QuantizerChoice.UNIFORM, QuantizerChoice.UNIFORM, s.weightMethod(),
+                s.uniformSearch());
+        return new Calibrated(uniform, working, reparameterizations, targets, observers, List.of(), samples, notes, images,
+                calibrationSeconds, statisticsSeconds, weightGrams, gramSeconds, List.copyOf(uniformProducts.values()));
+    }
+
+    /**
+     * The quantizer setting the target's parameters come from: the {@link QuantizerChoice} key of a
+     * power-law activation ({@code adalog}, {@code auto}, …), else {@code uniform}. Two calibrations of the
+     * same images give a target the same parameters at every width when this key is the same.
+     */
+    public String quantizerKind(QuantTarget t) {
+        PowerLawTarget p = powerLaw.get(t.tensor());
+        return p == null ? QuantizerChoice.UNIFORM.key() : p.choice().key();
     }
 
     /** Whether the target gets a searched non-uniform quantizer (the post-Softmax / post-GELU inputs). */

@@ -83,4 +83,27 @@ class AllocatorTest {
         assertThatThrownBy(() -> new KnapsackAllocator().allocate(p, new Budget(Map.of(Budget.Kind.BOPS, 1e9, Budget.Kind.W_BITS, 4.0))))
                 .isInstanceOf(UserException.class).hasMessageContaining("greedy");
     }
+
+    @org.junit.jupiter.api.Test
+    void theSquareRootDamageModelKeepsFewerUnitsNarrowThanTheAdditiveOne() {
+        // A alone, or B and C together, can go to 4 bits: Σ KL prefers B + C (0.08 < 0.09),
+        // Σ √KL prefers A (0.3 < 0.4), the choice for errors that add up in the same direction
+        AllocationProblem p = new AllocationProblem(new BudgetMeter(List.of(
+                SyntheticProblems.unit("A", io.vitshrink.quant.plan.TensorRole.WEIGHT, "n0", 20),
+                SyntheticProblems.unit("B", io.vitshrink.quant.plan.TensorRole.WEIGHT, "n1", 10),
+                SyntheticProblems.unit("C", io.vitshrink.quant.plan.TensorRole.WEIGHT, "n2", 10)),
+                new io.vitshrink.onnx.cost.ModelCost(List.of(), 40, 160, 0)), new int[] {4, 8},
+                new double[][] {{0.09, 0.0}, {0.04, 0.0}, {0.04, 0.0}});
+        Budget b = Budget.parse("w_bits=6");
+        assertThat(new KnapsackAllocator().allocate(p, b).orElseThrow().bits()).containsExactly(8, 4, 4);
+        AllocationProblem root = p.withDamageExponent(0.5);
+        assertThat(root.damage()[1][0]).isCloseTo(0.2, within(1e-12));
+        Allocation a = new KnapsackAllocator().allocate(root, b).orElseThrow();
+        assertThat(a.bits()).containsExactly(4, 8, 8);
+        assertThat(a.predictedDamage()).isCloseTo(0.3, within(1e-12));
+        assertThat(p.allocationOfBits(a.bits()).predictedDamage()).as("judged additively again").isCloseTo(0.09, within(1e-12));
+        assertThat(p.withDamageExponent(1)).isSameAs(p);
+        assertThatThrownBy(() -> p.withDamageExponent(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> p.allocationOfBits(new int[] {4, 6, 8})).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -158,4 +158,36 @@ class MixedPlanTest {
         assertThat(t.kl()[first][0]).isEqualTo(java.util.Arrays.stream(t.kl()).mapToDouble(r -> r[0]).max().orElseThrow());
         assertThat(t.toCsv().lines().count()).isEqualTo(1 + 2L * blocks.size());
     }
+
+    @Test
+    void withUniformQuantizersGivesWhatAUniformCalibrationOfTheSameImagesGives() {
+        PtqPipeline.Listener quiet = new PtqPipeline.Listener() {
+            public void passStarted(String what, int passes) {
+            }
+
+            public void imagesDone(int images) {
+            }
+        };
+        PtqPipeline.Settings adalog = new PtqPipeline.Settings(SchemePresets.get("vit-all", 8, 8), ObserverKind.PERCENTILE,
+                WeightRangeMethod.MSE, PtqPipeline.Reparam.REPQ, "simulated", false, 32,
+                io.vitshrink.quant.nonuniform.QuantizerChoice.ADALOG, io.vitshrink.quant.nonuniform.QuantizerChoice.ADALOG);
+        Calibrated searched = new PtqPipeline(RunnerOptions.defaults(), quiet).calibrate(model, batches(1, 3), adalog);
+        Calibrated plain = searched.withUniformQuantizers();
+        List<io.vitshrink.quant.scheme.QuantTarget> powerLaw = searched.targets().stream().filter(searched::isPowerLaw).toList();
+        assertThat(powerLaw).as("post-Softmax and post-GELU inputs of 2 blocks").hasSize(4);
+        assertThat(powerLaw).noneMatch(plain::isPowerLaw);
+        for (var t : searched.targets()) {
+            TensorQuantization uniform = calibrated.quantization(t, 5); // the uniform calibration of the same images
+            assertThat(plain.quantization(t, 5)).as(t.tensor()).isEqualTo(uniform);
+            if (searched.isPowerLaw(t)) {
+                assertThat(searched.quantization(t, 5).isUniform()).isFalse();
+            } else {
+                assertThat(searched.quantization(t, 5)).as(t.tensor()).isEqualTo(uniform);
+            }
+        }
+        QuantPlan p = plain.plan("m", "", "t", t -> 5, Map.of());
+        assertThat(p.settings()).containsEntry("softmax_quantizer", "uniform").containsEntry("gelu_quantizer", "uniform");
+        assertThat(searched.plan("m", "", "t", t -> 5, Map.of()).settings()).containsEntry("softmax_quantizer", "adalog");
+        assertThat(calibrated.withUniformQuantizers()).isSameAs(calibrated);
+    }
 }

@@ -76,6 +76,11 @@ public final class SearchCommand implements Callable<Integer> {
             description = "held-out images of the pool, disjoint from calibration, for sensitivity and the frontier (default: ${DEFAULT-VALUE})")
     int holdout;
 
+    @Option(names = "--sensitivity-holdout", paramLabel = "S",
+            description = "measure the sensitivity table on the first S held-out images only (the ones a search with "
+                    + "--holdout S uses, so its table can be reused), the plans on all --holdout images (default: --holdout)")
+    Integer sensitivityHoldout;
+
     @Option(names = "--calib-seed", defaultValue = "0", description = "seed of the calibration / held-out split (default: ${DEFAULT-VALUE})")
     long calibSeed;
 
@@ -97,6 +102,22 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--allocator", defaultValue = "dp", description = "dp (exact knapsack) or greedy (MPTQ-ViT style) (default: ${DEFAULT-VALUE})")
     String allocator;
+
+    @Option(names = "--damage-exponents", defaultValue = "1,0.5", split = ",", paramLabel = "P",
+            description = "budget mode: the allocator also runs on KL^P for each P in (0, 1] (1: the units' errors add "
+                    + "independently, 0.5: they line up); every candidate is measured on the held-out images and the least "
+                    + "held-out KL is chosen (default: ${DEFAULT-VALUE})")
+    List<Double> damageExponents;
+
+    @Option(names = "--uniform-reference", paramLabel = "BITS", split = ",",
+            description = "also measure uniform plans at these widths on the held-out and --eval images, for comparison (never "
+                    + "chosen): with the search's --softmax/--gelu-quantizer and, when those are not uniform, with uniform ones")
+    List<Integer> uniformReference = new ArrayList<>();
+
+    @Option(names = "--eval-candidates", defaultValue = "all", paramLabel = "WHICH",
+            description = "budget mode: measure all candidates at the budget on --eval, or only the chosen one (and the "
+                    + "--uniform-reference plans) when every evaluation counts (default: ${DEFAULT-VALUE})")
+    String evalCandidates;
 
     @Option(names = "--group", defaultValue = "tensor", description = "units: tensor, or block (a block's weights share a width, "
             + "its activations another) (default: ${DEFAULT-VALUE})")
@@ -166,6 +187,23 @@ public final class SearchCommand implements Callable<Integer> {
         if (maxDrop != null && !(maxDrop >= 0)) {
             throw new UserException("--max-drop must be a number of points ≥ 0, not " + maxDrop);
         }
+        for (double p : damageExponents) {
+            if (!(p > 0 && p <= 1)) {
+                throw new UserException("--damage-exponents: every exponent must be in (0, 1], not " + p);
+            }
+        }
+        for (int b : uniformReference) {
+            if (Arrays.stream(widths).noneMatch(w -> w == b)) {
+                throw new UserException("--uniform-reference " + b + ": not one of --bits " + Arrays.toString(widths));
+            }
+        }
+        if (sensitivityHoldout != null && (sensitivityHoldout < 1 || sensitivityHoldout > holdout)) {
+            throw new UserException("--sensitivity-holdout must be between 1 and --holdout (" + holdout + "), not "
+                    + sensitivityHoldout);
+        }
+        if (!evalCandidates.equals("all") && !evalCandidates.equals("chosen")) {
+            throw new UserException("--eval-candidates must be all or chosen, not '" + evalCandidates + "'");
+        }
         if (budget == null && maxDrop == null) {
             throw new UserException("search needs --budget (e.g. avg_bits=5, bytes=2M, bops=40G) or --max-drop D");
         }
@@ -184,7 +222,8 @@ public final class SearchCommand implements Callable<Integer> {
         DataOptions.Prepared evalSet = eval == null ? null : dataOptions.prepare(eval);
         DataOptions.Prepared pool = CalibrationSample.pool(dataOptions, calib, evalSet);
         DataOptions.checkFits(floatModel, pool.recipe());
-        DatasetSplit split = DatasetSplit.of(pool.dataset(), Math.min(calibSize, pool.dataset().size() - 1), holdout, calibSeed);
+        int calibCount = Math.min(calibSize, pool.dataset().size() - 1);
+        DatasetSplit split = DatasetSplit.of(pool.dataset(), calibCount, holdout, calibSeed);
         int widest = widths[widths.length - 1];
         QuantScheme s = QuantizeCommand.scheme(scheme, Math.min(8, widest), widest, granularity, groupSize);
         PtqPipeline.Settings settings = new PtqPipeline.Settings(s, ObserverKind.parse(observer), WeightRangeMethod.parse(weightRange),
@@ -204,22 +243,45 @@ public final class SearchCommand implements Callable<Integer> {
         calibrated.notes().forEach(n -> System.err.println("note: " + n));
         List<QuantUnit> units = QuantUnits.of(calibrated.targets(), calibrated.workingModel().graph(), analysis.cost(), grouping);
         List<LabeledBatch> held = HeldOut.load(split.evaluation(), pool.recipe(), dataOptions.loaderOptions());
+        // the split's permutation is prefix-stable: the first S held-out images are those of a --holdout S search
+        List<LabeledBatch> sensitivityHeld = sensitivityHoldout == null || sensitivityHoldout == holdout ? held
+                : HeldOut.subset(held, DatasetSplit.of(pool.dataset(), calibCount, sensitivityHoldout, calibSeed).evaluation(),
+                        Math.min(16, dataOptions.batchSize));
+        int sensitivityImages = sensitivityHeld.stream().mapToInt(b -> b.batch().size()).sum();
+        List<String> kinds = units.stream().map(u -> u.targets().stream().map(calibrated::quantizerKind).distinct()
+                .collect(java.util.stream.Collectors.joining("+"))).toList();
         SensitivityTable table;
+        int sensitivityRuns;
         if (sensitivityFile != null) {
-            table = SensitivityFile.read(sensitivityFile, units, widths);
-            System.err.println("note: sensitivity read from " + sensitivityFile + " (" + table.images() + " held-out images)");
-        } else {
-            try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
-                (long) units.size() * widths.length, output.quiet)) {
-                table = new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(held),
-                    (done, total) -> p.advanceTo(done));
+            SensitivityFile.Reuse reuse = SensitivityFile.read(sensitivityFile, units, widths, kinds);
+            table = reuse.table();
+            if (table.images() != sensitivityImages) {
+                throw new UserException("--sensitivity " + sensitivityFile + " was measured on " + table.images()
+                        + " held-out images, this search's sensitivity images are " + sensitivityImages
+                        + ": pass --sensitivity-holdout " + table.images());
             }
+            System.err.println("note: sensitivity read from " + sensitivityFile + " (" + table.images() + " held-out images"
+                    + (reuse.remeasured() > 0 ? "; " + reuse.remeasured() + " units measured with other quantizers are measured again"
+                    : "") + ")");
+            List<QuantUnit> again = new ArrayList<>();
+            for (int u = 0; u < units.size(); u++) {
+                if (reuse.remeasure()[u]) {
+                    again.add(units.get(u));
+                }
+            }
+            if (!again.isEmpty()) {
+                table = reuse.merge(measure(calibrated, again, widths, sensitivityHeld));
+            }
+            sensitivityRuns = again.size() * widths.length;
+        } else {
+            table = measure(calibrated, units, widths, sensitivityHeld);
+            sensitivityRuns = units.size() * widths.length;
         }
         double sensitivitySeconds = (System.nanoTime() - start) / 1e9;
         // written at once: a second search (another budget, --max-drop) can reuse it while this one evaluates
         Files.createDirectories(out);
         AtomicFiles.writeString(out.resolve("sensitivity.csv"), table.toCsv());
-        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table));
+        AtomicFiles.writeString(out.resolve("sensitivity.json"), SensitivityFile.toJson(table, kinds));
 
         // 4. allocation: the frontier, and the candidates at the requested budget
         long evalStart = System.nanoTime();
@@ -236,6 +298,22 @@ public final class SearchCommand implements Callable<Integer> {
                 points.add(p);
             }
         }
+        // --uniform-reference: after the frontier, with the search's quantizers (unless already a candidate at
+        // the budget, which then counts as the reference) and, when they are not uniform, with uniform ones
+        List<Integer> referenceWidths = uniformReference.stream().distinct().sorted().toList();
+        int referenceStart = points.size();
+        List<Calibrated> sourceOf = new ArrayList<>(java.util.Collections.nCopies(points.size(), calibrated));
+        Calibrated plainQuantizers = calibrated.withUniformQuantizers();
+        for (Calibrated source : plainQuantizers == calibrated ? List.of(calibrated) : List.of(calibrated, plainQuantizers)) {
+            for (int b : referenceWidths) {
+                Allocation u = problem.allocation(problem.uniform(Arrays.binarySearch(widths, b)));
+                if (source == calibrated && points.subList(0, requestedCount).stream().anyMatch(q -> q.allocation().sameBits(u))) {
+                    continue;
+                }
+                points.add(new FrontierPoint("uniform", requested.between(u.measures(), u.measures(), 0), u));
+                sourceOf.add(source);
+            }
+        }
 
         // 5. every plan measured for real on the held-out images; candidates on --eval
         PlanScorer heldScorer = PlanScorer.inMemory(held, calibrated.workingModel(), runtime.toRunnerOptions());
@@ -247,16 +325,29 @@ public final class SearchCommand implements Callable<Integer> {
         try (Progress p = Progress.start("frontier plans on held-out images", points.size(), output.quiet)) {
             for (int i = 0; i < points.size(); i++) {
                 FrontierPoint fp = points.get(i);
-                QuantPlan plan = MixedPlan.of(calibrated, units, fp.allocation(), name, sha, VersionProvider.version(), fp.allocator());
+                boolean reference = i >= referenceStart;
+                Calibrated source = sourceOf.get(i);
+                QuantPlan plan = MixedPlan.of(source, units, fp.allocation(), name, sha, VersionProvider.version(), fp.allocator());
                 Score h = heldScorer.score(quantize(calibrated.workingModel(), plan));
-                evaluated.add(new EvaluatedPoint(String.format(Locale.ROOT, "%02d-%s", i, fp.allocator()), fp, plan,
-                        i < requestedCount, h, null));
+                evaluated.add(new EvaluatedPoint(String.format(Locale.ROOT, "%02d-%s", i, fileSafe(fp.allocator())), fp, plan,
+                        i < requestedCount, reference, quantizers(source), h, null));
                 p.advanceTo(i + 1);
             }
         }
         Model working = calibrated.workingModel();
-        EvaluatedPoint chosen = maxDrop == null ? bestMeasured(evaluated, requestedCount, evalSet == null ? null : evalScorer, working)
-                : smallestWithinDrop(evaluated, requested, evalSet == null ? null : evalScorer, working);
+        EvaluatedPoint chosen = maxDrop == null ? bestMeasured(evaluated, requestedCount, evalSet == null ? null : evalScorer, working,
+                evalCandidates.equals("all")) : smallestWithinDrop(evaluated, requested, evalSet == null ? null : evalScorer, working);
+        for (int i = 0; i < evaluated.size(); i++) {
+            EvaluatedPoint e = evaluated.get(i);
+            if (!isReference(e, referenceWidths)) {
+                continue;
+            }
+            if (e.eval() == null) {
+                e = e.withEval(evalSet == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
+                evaluated.set(i, e);
+            }
+            System.err.printf("reference %s (%s): %s%n", e.id(), e.quantizers(), describe(e.eval()));
+        }
         double evaluationSeconds = (System.nanoTime() - evalStart) / 1e9;
 
         // 6. outputs: plans, tables, and the chosen model rebuilt from its plan alone
@@ -264,7 +355,7 @@ public final class SearchCommand implements Callable<Integer> {
         for (EvaluatedPoint e : evaluated) {
             PlanJson.write(e.plan(), out.resolve("plans").resolve(e.id() + ".plan.json"));
         }
-        AtomicFiles.writeString(out.resolve("frontier.csv"), FrontierCsv.of(evaluated, chosen.id()));
+        AtomicFiles.writeString(out.resolve("frontier.csv"), FrontierCsv.of(evaluated, chosen.id(), quantizers(calibrated)));
         Path chosenPlan = out.resolve("chosen.plan.json");
         PlanJson.write(chosen.plan(), chosenPlan);
         ModelIO.save(PtqPipeline.apply(floatModel, PlanJson.read(chosenPlan), false, imageSize), out.resolve("chosen.onnx"));
@@ -274,9 +365,13 @@ public final class SearchCommand implements Callable<Integer> {
         JsonResult result = new JsonResult().put("model", name).put("data", evalSet == null ? null : evalSet.source())
                 .put("budget", requested.toString()).put("max_drop", maxDrop).put("allocator", chosenAllocator.name())
                 .put("bits", Arrays.stream(widths).boxed().toList()).put("grouping", grouping.key()).put("units", units.size())
-                .put("calib_images", calibrated.images()).put("holdout_images", table.images())
-                .put("sensitivity_runs", sensitivityFile != null ? 0 : units.size() * widths.length)
+                .put("softmax_quantizer", calibrated.settings().softmaxQuantizer().key())
+                .put("gelu_quantizer", calibrated.settings().geluQuantizer().key())
+                .put("calib_images", calibrated.images()).put("holdout_images", held.stream().mapToInt(b -> b.batch().size()).sum())
+                .put("sensitivity_holdout_images", table.images())
+                .put("sensitivity_runs", sensitivityRuns)
                 .put("calib_seconds", calibrated.calibrationSeconds() + calibrated.statisticsSeconds())
+                .put("quantizer_search_seconds", calibrated.searchSeconds())
                 .put("sensitivity_seconds", sensitivitySeconds).put("evaluation_seconds", evaluationSeconds)
                 .put("search_seconds", sensitivitySeconds + evaluationSeconds)
                 .put("evaluated_plans", heldScorer.scored() + (evalScorer == heldScorer ? 0 : evalScorer.scored()))
@@ -289,6 +384,8 @@ public final class SearchCommand implements Callable<Integer> {
                 .put("top1", sc.top1()).put("reference_top1", sc.referenceTop1())
                 .put("top1_drop", sc.referenceTop1() - sc.top1()).put("agreement_top1", sc.agreement()).put("kl", sc.kl())
                 .put("heldout_agreement", chosen.heldOut().agreement()).put("heldout_kl", chosen.heldOut().kl())
+                .put("damage_exponents", damageExponents)
+                .put("references", references(evaluated, referenceWidths))
                 .put("out", out.toString()).put("plan", "chosen.plan.json");
         print(result, table);
         result.writeTo(output.json);
@@ -297,11 +394,24 @@ public final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The plans of both allocators at the requested budget, and the widest uniform plan that fits it. */
+    /**
+     * The plans of both allocators at the requested budget, of the chosen allocator under each further damage
+     * exponent (its predicted damage given additively again, like every plan's), and the widest uniform plan
+     * that fits the budget; a plan already found once is not repeated.
+     */
     private List<FrontierPoint> atBudget(AllocationProblem problem, Budget requested, List<Allocator> allocators) {
         List<FrontierPoint> points = new ArrayList<>();
         for (Allocator a : allocators) {
             a.allocate(problem, requested).ifPresent(x -> points.add(new FrontierPoint(a.name(), requested, x)));
+        }
+        for (double p : damageExponents.stream().distinct().toList()) {
+            if (p == 1) {
+                continue;
+            }
+            Allocator a = allocators.get(0);
+            a.allocate(problem.withDamageExponent(p), requested).map(x -> problem.allocationOfBits(x.bits()))
+                    .filter(x -> points.stream().noneMatch(q -> q.allocation().sameBits(x)))
+                    .ifPresent(x -> points.add(new FrontierPoint(a.name() + "^" + exponent(p), requested, x)));
         }
         int[] widths = problem.bitOptions();
         for (int k = widths.length - 1; k >= 0; k--) {
@@ -318,19 +428,36 @@ public final class SearchCommand implements Callable<Integer> {
         return points;
     }
 
-    /** Budget mode: the first {@code count} plans measured on --eval (or held out), the best kept. */
-    private static EvaluatedPoint bestMeasured(List<EvaluatedPoint> evaluated, int count, PlanScorer evalScorer, Model working) {
-        EvaluatedPoint chosen = null;
+    /**
+     * Budget mode: of the first {@code count} plans (the candidates at the budget), the one with the least
+     * KL on the held-out images is chosen — the images of --eval judge the choice, they do not make it;
+     * every candidate is then measured on --eval for the table.
+     */
+    private static EvaluatedPoint bestMeasured(List<EvaluatedPoint> evaluated, int count, PlanScorer evalScorer, Model working,
+            boolean all) {
+        int chosen = chooseByHeldOutKl(evaluated.subList(0, count));
         for (int i = 0; i < count; i++) {
+            if (!all && i != chosen) {
+                continue;
+            }
             EvaluatedPoint e = evaluated.get(i);
             e = e.withEval(evalScorer == null ? e.heldOut() : evalScorer.score(quantize(working, e.plan())));
             evaluated.set(i, e);
-            System.err.printf("candidate %s: %s%n", e.id(), describe(e.eval()));
-            if (chosen == null || better(e.eval(), chosen.eval())) {
-                chosen = e;
+            System.err.printf("candidate %s: held-out KL %.4f%s; %s%n", e.id(), e.heldOut().kl(), i == chosen ? " (chosen)" : "",
+                    describe(e.eval()));
+        }
+        return evaluated.get(chosen);
+    }
+
+    /** Index of the least held-out KL (the first on ties). */
+    static int chooseByHeldOutKl(List<EvaluatedPoint> candidates) {
+        int best = 0;
+        for (int i = 1; i < candidates.size(); i++) {
+            if (candidates.get(i).heldOut().kl() < candidates.get(best).heldOut().kl()) {
+                best = i;
             }
         }
-        return chosen;
+        return best;
     }
 
     /**
@@ -345,7 +472,7 @@ public final class SearchCommand implements Callable<Integer> {
         int widestUniform = -1;
         for (int i = 0; i < evaluated.size(); i++) {
             FrontierPoint p = evaluated.get(i).point();
-            if (!requested.allows(p.allocation().measures())) {
+            if (evaluated.get(i).reference() || !requested.allows(p.allocation().measures())) {
                 continue;
             }
             if (!p.allocator().equals("uniform")) {
@@ -377,8 +504,60 @@ public final class SearchCommand implements Callable<Integer> {
         return PtqPipeline.rewrite(working, plan.format(), plan.tensors(), false, Map.of());
     }
 
-    private static boolean better(Score a, Score b) {
-        return a.quality() > b.quality() || a.quality() == b.quality() && a.kl() < b.kl();
+    /** Every unit at every width on the sensitivity images. */
+    private SensitivityTable measure(Calibrated calibrated, List<QuantUnit> units, int[] widths, List<LabeledBatch> images) {
+        try (Progress p = Progress.start("sensitivity (" + units.size() + " units × " + widths.length + " widths)",
+                (long) units.size() * widths.length, output.quiet)) {
+            return new SensitivityAnalysis(runtime.toRunnerOptions()).run(calibrated, units, widths, HeldOut.batches(images),
+                    (done, total) -> p.advanceTo(done));
+        }
+    }
+
+    /** A --uniform-reference plan, or the uniform candidate at the budget that stands for one. */
+    private static boolean isReference(EvaluatedPoint e, List<Integer> referenceWidths) {
+        return e.reference() || e.requested() && !e.mixed() && referenceWidths.contains(e.point().allocation().bits()[0]);
+    }
+
+    /** The plans' power-law quantizers: {@code softmax/gelu} kinds. */
+    private static String quantizers(Calibrated c) {
+        return c.settings().softmaxQuantizer().key() + "/" + c.settings().geluQuantizer().key();
+    }
+
+    /** {@code 0.5} → {@code 0.5}, {@code 1.0} → {@code 1}. */
+    private static String exponent(double p) {
+        return java.math.BigDecimal.valueOf(p).stripTrailingZeros().toPlainString();
+    }
+
+    /** The allocator label as part of a file name ({@code dp^0.5} → {@code dp-p0.5}). */
+    private static String fileSafe(String allocator) {
+        return allocator.replace("^", "-p");
+    }
+
+    /**
+     * The --uniform-reference plans for the JSON (a uniform candidate at the budget of a reference width
+     * included): id, widths, quantizers and scores.
+     */
+    private static List<Map<String, Object>> references(List<EvaluatedPoint> evaluated, List<Integer> referenceWidths) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (EvaluatedPoint e : evaluated) {
+            if (!isReference(e, referenceWidths)) {
+                continue;
+            }
+            Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("id", e.id());
+            r.put("bits", e.point().allocation().bits()[0]);
+            r.put("quantizers", e.quantizers());
+            r.put("bops", e.point().allocation().measures().bops());
+            r.put("heldout_kl", e.heldOut().kl());
+            r.put("heldout_agreement", e.heldOut().agreement());
+            Score sc = e.eval();
+            r.put("top1", sc.labeled() ? sc.top1() : null);
+            r.put("top1_drop", sc.labeled() ? sc.referenceTop1() - sc.top1() : null);
+            r.put("agreement_top1", sc.agreement());
+            r.put("kl", sc.kl());
+            out.add(r);
+        }
+        return out;
     }
 
     private int[] widths() {
@@ -417,9 +596,9 @@ public final class SearchCommand implements Callable<Integer> {
                     (Double) r.get("reference_top1"), 100 * (Double) r.get("top1_drop"));
         }
         System.out.printf(Locale.ROOT, "agreement   %.4f, KL %.5f%n", (Double) r.get("agreement_top1"), (Double) r.get("kl"));
-        System.out.printf(Locale.ROOT, "time        sensitivity %.1f s (incl. calibration %.1f s), evaluation %.1f s; %s plans evaluated%n",
-                (Double) r.get("sensitivity_seconds"), (Double) r.get("calib_seconds"), (Double) r.get("evaluation_seconds"),
-                r.get("evaluated_plans"));
+        System.out.printf(Locale.ROOT, "time        sensitivity %.1f s (incl. calibration %.1f s), evaluation %.1f s; %s plans evaluated; "
+                + "quantizer searches %.1f s%n", (Double) r.get("sensitivity_seconds"), (Double) r.get("calib_seconds"),
+                (Double) r.get("evaluation_seconds"), r.get("evaluated_plans"), (Double) r.get("quantizer_search_seconds"));
         System.out.println("out         " + r.get("out"));
     }
 }

@@ -81,7 +81,7 @@ public final class PlanScorer {
                 public LabeledBatch next() {
                     Batch b = l.next();
                     return new LabeledBatch(new io.vitshrink.quant.calibration.CalibrationInputs.Batch(b.pixels(), b.shape()),
-                            b.labels());
+                            b.labels(), b.files());
                 }
 
                 public void close() {
