@@ -340,6 +340,6 @@ public final class PrunePipeline {
         }
         long total = a.cost().macs();
         double fraction = settings.targetMacs() != null ? 1 - settings.targetMacs() : settings.sparsity();
-        return StructuredSelection.select(a.structure().blocks(), heads, channels, Math.round(fraction * total));
+        return StructuredSelection.select(a.structure().blocks(), heads, channels, Math.round(fraction * total), settings.headCost());
     }
 }

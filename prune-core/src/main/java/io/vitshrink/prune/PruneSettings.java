@@ -33,10 +33,14 @@ import java.util.Map;
  *     the layer's own output on its drifted inputs (the default)
  * @param perRow compare calibration scores within each band of output rows (Wanda's group, the
  *     default) instead of across the layer
+ * @param headCost structured methods: a head counts this many times its MACs when units are ranked
+ *     by energy per MAC (attention runs slower per MAC in ONNX Runtime than the Linears' GEMMs:
+ *     small per-head matmuls, Softmax over N² scores), so values above 1 favour removing heads; 1 =
+ *     MACs only
  */
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
         Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
-        boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow) {
+        boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost) {
 
     /** Settings with sequential calibration wherever it applies. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
@@ -44,12 +48,20 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, true, false);
     }
 
+    /** Settings with heads ranked by their MACs alone. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+            boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
+                layerByLayer, adaptiveMask, denseTarget, perRow, 1);
+    }
+
     /** Settings with masks from scores, per-row groups and the layer's own output as target. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
             Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
             boolean sequential, boolean layerByLayer) {
         this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
-                layerByLayer, false, 0, true);
+                layerByLayer, false, 0, true, 1);
     }
 
     /** Whether decisions and reconstruction run block by block (weight methods with reconstruction). */
@@ -90,6 +102,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         if (denseTarget > 0 && (method.isStructured() || reconstruction == Reconstruction.NONE || !sequential)) {
             throw new UserException("--dense-target needs --reconstruct with block-by-block calibration (not --one-shot) and a weight method");
         }
+        if (!(headCost >= 1 && headCost <= 100)) {
+            throw new UserException("--head-cost must be in [1, 100], not " + headCost);
+        }
         if (!(damping > 0 && damping <= 10)) {
             throw new UserException("--damping must be in (0, 10], not " + damping);
         }
@@ -123,6 +138,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("adaptive_mask", adaptiveMask);
         m.put("dense_target", denseTarget);
         m.put("per_row", perRow);
+        if (method.removesHeads()) {
+            m.put("head_cost", headCost);
+        }
         m.put("image_size", imageSize);
         return m;
     }

@@ -245,6 +245,25 @@ class PrunePipelineTest {
         assertArrayEquals(logits, TinyModels.logits(replayed, c));
     }
 
+    /** A head cost above 1 removes more heads for the same MAC budget (and the budget still counts true MACs). */
+    @Test
+    void headCostShiftsStructuredRemovalTowardHeads() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        long before = AnalyzedModel.of(m, TinyModels.IMAGE).cost().macs();
+        int[] heads = new int[2];
+        double[] costs = {1, 50};
+        for (int k = 0; k < 2; k++) {
+            PrunePipeline.Result r = PIPELINE.run(m, new PruneSettings(PruneMethod.STRUCTURED, SparsityPattern.unstructured(),
+                    ImportanceScore.WANDA, null, 0.8, Reconstruction.NONE, 0.01, false, TinyModels.IMAGE, true, false, false, 0, true,
+                    costs[k]), TinyModels.calibration(c), PROVENANCE);
+            heads[k] = r.plan().cuts().stream().mapToInt(cut -> cut.keptHeads().size()).sum();
+            double ratio = (double) AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).cost().macs() / before;
+            assertTrue(ratio <= 0.82 && ratio >= 0.7, "head cost " + costs[k] + ": MAC ratio " + ratio);
+        }
+        assertTrue(heads[1] < heads[0], "heads kept: " + heads[0] + " at cost 1, " + heads[1] + " at cost 50");
+    }
+
     @Test
     void allocationMeetsTheWeightBudgetWithDifferentLayerSparsities() {
         TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);

@@ -104,6 +104,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + "or layer (default: ${DEFAULT-VALUE})")
     String group;
 
+    @Option(names = "--head-cost", defaultValue = "1", paramLabel = "F",
+            description = "heads/structured: rank a head as if it cost F times its MACs (attention is slower per MAC than the "
+                    + "Linears in ONNX Runtime; F > 1 trades accuracy for latency) (default: ${DEFAULT-VALUE})")
+    double headCost;
+
     @Option(names = "--allocate",
             description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly (block)")
     boolean allocate;
@@ -249,7 +254,7 @@ public final class PruneCommand implements Callable<Integer> {
             throw new UserException("--group '" + group + "' is not known: use row or layer");
         }
         return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
-                layerByLayer, adaptiveMask, denseTarget, group.equals("row"));
+                layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost);
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */

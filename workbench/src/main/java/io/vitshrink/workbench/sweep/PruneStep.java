@@ -23,7 +23,7 @@ final class PruneStep implements StepKind {
     @Override
     public Set<String> settings() {
         return Set.of("method", "block", "score", "sparsity", "target_macs", "reconstruct", "reconstruct_method",
-                "damping", "one_shot", "layer_by_layer", "adaptive_mask", "dense_target", "group", "allocate");
+                "damping", "one_shot", "layer_by_layer", "adaptive_mask", "dense_target", "group", "head_cost", "allocate");
     }
 
     @Override
