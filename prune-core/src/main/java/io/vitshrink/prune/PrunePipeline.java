@@ -192,7 +192,7 @@ public final class PrunePipeline {
                         grams = stats.grams();
                         Map<String, double[]> crosses = new HashMap<>();
                         stats.crosses().forEach((v, c) -> crosses.put(v, c.matrix()));
-                                pruned = WeightPruner.refitToDense(pruned, linears, grams, crosses, damping, denseTarget);
+                        pruned = WeightPruner.refitToDense(pruned, linears, grams, crosses, damping, denseTarget);
                     } else {
                         grams = kept.grams(pruned, b.input(), b.output(), PrunableLinears.inputs(linears));
                     }
