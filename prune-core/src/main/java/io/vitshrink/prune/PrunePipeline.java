@@ -78,9 +78,9 @@ public final class PrunePipeline {
             Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, notes);
             long tc = System.nanoTime();
             pruned = sequential(model, s, images, settings.reconstruction(), settings.damping(), settings.layerByLayer(),
-                    settings.allocate() ? 2 : 1,
+                    settings.denseTarget(), settings.allocate() ? 2 : 1,
                     (linears, grams, current) -> WeightPruner.masks(current, linears, settings.pattern(), settings.score(),
-                            sparsityOf, grams, settings.damping()), masks);
+                            sparsityOf, grams, settings.damping(), settings.adaptiveMask(), settings.perRow()), masks);
             calibSeconds += (System.nanoTime() - tc) / 1e9; // passes and solves interleave: reported together
             pruned = withMetadata(pruned == model ? model.copy() : pruned, new PrunePlan(settings.method().key(),
                     provenance.sourceModel(), provenance.sourceSha256(), provenance.toolVersion(), recorded, masks, cuts, Map.of()));
@@ -93,7 +93,7 @@ public final class PrunePipeline {
             } else {
                 Map<String, Double> sparsityOf = layerSparsity(a, settings, grams, notes);
                 masks = WeightPruner.masks(model, PrunableLinears.of(s), settings.pattern(), settings.score(), sparsityOf, grams,
-                        settings.damping());
+                        settings.damping(), settings.adaptiveMask(), settings.perRow());
             }
             PrunePlan plan = new PrunePlan(settings.method().key(), provenance.sourceModel(), provenance.sourceSha256(),
                     provenance.toolVersion(), recorded, masks, cuts, Map.of());
@@ -125,7 +125,8 @@ public final class PrunePipeline {
         }
         if (r != Reconstruction.NONE && Boolean.parseBoolean(plan.setting("sequential", "false"))) {
             boolean layers = Boolean.parseBoolean(plan.setting("layer_by_layer", "false"));
-            Model pruned = sequential(model, s, images, r, damping, layers, 1, (linears, grams, current) -> {
+            double denseTarget = Double.parseDouble(plan.setting("dense_target", "0"));
+            Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, 1, (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();
                 linears.forEach(l -> names.add(l.name()));
                 return plan.layers().stream().filter(m -> names.contains(m.linear())).toList();
@@ -145,10 +146,12 @@ public final class PrunePipeline {
      * Block by block: Gram matrices of the block's inputs on the model whose earlier blocks are
      * pruned, masks, reconstruction. Keeps the residual stream between blocks in memory when the
      * blocks are self-contained ({@link BlockwiseGramCollector}), else runs the network per block.
-     * The same code serves a new run and a plan's replay, so both compute identical weights.
+     * The same code serves a new run and a plan's replay, so both compute identical weights. With
+     * {@code denseTarget} the dense model's stream is kept too, and each stage's Linears are first
+     * refitted toward the dense outputs ({@link WeightPruner#refitToDense}).
      */
     private Model sequential(Model model, VitStructure s, CalibrationImages images, Reconstruction r, double damping,
-            boolean layerByLayer, int firstPass, BlockDecision decision, List<LayerMask> decided) {
+            boolean layerByLayer, double denseTarget, int firstPass, BlockDecision decision, List<LayerMask> decided) {
         if (images == null) {
             throw new UserException("these settings need calibration images (--calib)");
         }
@@ -159,6 +162,10 @@ public final class PrunePipeline {
             chained &= (i == 0 || b.input().equals(blocks.get(i - 1).output()))
                     && BlockwiseGramCollector.selfContained(model, b.input(), b.output());
         }
+        if (denseTarget > 0 && !chained) {
+            throw new UserException("--dense-target needs transformer blocks that read nothing but their input "
+                    + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");
+        }
         int passes = firstPass - 1 + blocks.size() + (chained ? 1 : 0);
         BlockwiseGramCollector kept = new BlockwiseGramCollector(options, n -> {
             imagesSeen = Math.max(imagesSeen, n);
@@ -167,7 +174,7 @@ public final class PrunePipeline {
         int pass = firstPass;
         if (chained) {
             listener.passStarted("embedding", pass++, passes);
-            kept.start(model, blocks.get(0).input(), images);
+            kept.start(model, blocks.get(0).input(), images, denseTarget > 0);
         }
         Model pruned = model;
         for (TransformerBlock b : blocks) {
@@ -179,7 +186,16 @@ public final class PrunePipeline {
                 String what = "block " + b.index() + (stages.size() > 1 ? "." + st : "");
                 if (chained) {
                     listener.passStarted(what, pass, passes);
-                    grams = kept.grams(pruned, b.input(), b.output(), PrunableLinears.inputs(linears));
+                    if (denseTarget > 0) {
+                        BlockwiseGramCollector.Statistics stats = kept.crossProducts(pruned, model, b.input(), b.output(),
+                                PrunableLinears.inputs(linears));
+                        grams = stats.grams();
+                        Map<String, double[]> crosses = new HashMap<>();
+                        stats.crosses().forEach((v, c) -> crosses.put(v, c.matrix()));
+                        pruned = WeightPruner.refitToDense(pruned, linears, grams, crosses, damping, denseTarget);
+                    } else {
+                        grams = kept.grams(pruned, b.input(), b.output(), PrunableLinears.inputs(linears));
+                    }
                 } else {
                     grams = collect(pruned, linears, images, what, pass, passes);
                 }
@@ -192,6 +208,9 @@ public final class PrunePipeline {
             pass++;
             if (chained && b != blocks.get(blocks.size() - 1)) {
                 kept.advance(pruned, b.input(), b.output());
+                if (denseTarget > 0) {
+                    kept.advanceDense(model, b.input(), b.output());
+                }
             }
         }
         return pruned;
@@ -321,6 +340,6 @@ public final class PrunePipeline {
         }
         long total = a.cost().macs();
         double fraction = settings.targetMacs() != null ? 1 - settings.targetMacs() : settings.sparsity();
-        return StructuredSelection.select(a.structure().blocks(), heads, channels, Math.round(fraction * total));
+        return StructuredSelection.select(a.structure().blocks(), heads, channels, Math.round(fraction * total), settings.headCost());
     }
 }

@@ -25,15 +25,43 @@ import java.util.Map;
  *     the blocks before it left; one pass per block instead of one in total
  * @param layerByLayer with {@code sequential}: also inside a block, measure each Linear's input after
  *     the Linears before it in the block were pruned (q/k/v → proj → fc1 → fc2)
+ * @param adaptiveMask with reconstruction (weight methods): choose the mask during SparseGPT's OBS
+ *     sweep, chunk by chunk of input columns ({@link io.vitshrink.prune.weights.AdaptiveMask}),
+ *     instead of from {@code score} before reconstruction
+ * @param denseTarget with sequential calibration: the dense model's share a of the reconstruction
+ *     target, ‖X̃w − ((1 − a)X̃ + aX)w₀‖² ({@link io.vitshrink.prune.reconstruct.DenseTarget}); 0 =
+ *     the layer's own output on its drifted inputs (the default)
+ * @param perRow compare calibration scores within each band of output rows (Wanda's group, the
+ *     default) instead of across the layer
+ * @param headCost structured methods: a head counts this many times its MACs when units are ranked
+ *     by energy per MAC (attention runs slower per MAC in ONNX Runtime than the Linears' GEMMs:
+ *     small per-head matmuls, Softmax over N² scores), so values above 1 favour removing heads; 1 =
+ *     MACs only
  */
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
         Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
-        boolean sequential, boolean layerByLayer) {
+        boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost) {
 
     /** Settings with sequential calibration wherever it applies. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
             Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize) {
         this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, true, false);
+    }
+
+    /** Settings with heads ranked by their MACs alone. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+            boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
+                layerByLayer, adaptiveMask, denseTarget, perRow, 1);
+    }
+
+    /** Settings with masks from scores, per-row groups and the layer's own output as target. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+            boolean sequential, boolean layerByLayer) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
+                layerByLayer, false, 0, true, 1);
     }
 
     /** Whether decisions and reconstruction run block by block (weight methods with reconstruction). */
@@ -65,6 +93,18 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         if (allocate && (method == PruneMethod.NM || method.isStructured())) {
             throw new UserException("--allocate applies to --method block (structured removal always ranks units globally)");
         }
+        if (adaptiveMask && (method.isStructured() || reconstruction == Reconstruction.NONE)) {
+            throw new UserException("--adaptive-mask chooses the mask during reconstruction: it needs --reconstruct and a weight method");
+        }
+        if (!(denseTarget >= 0 && denseTarget <= 1)) {
+            throw new UserException("--dense-target must be in [0, 1] (the dense output's share of the target), not " + denseTarget);
+        }
+        if (denseTarget > 0 && (method.isStructured() || reconstruction == Reconstruction.NONE || !sequential)) {
+            throw new UserException("--dense-target needs --reconstruct with block-by-block calibration (not --one-shot) and a weight method");
+        }
+        if (!(headCost >= 1 && headCost <= 100)) {
+            throw new UserException("--head-cost must be in [1, 100], not " + headCost);
+        }
         if (!(damping > 0 && damping <= 10)) {
             throw new UserException("--damping must be in (0, 10], not " + damping);
         }
@@ -72,7 +112,8 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
 
     /** Whether calibration images are needed at all. */
     public boolean needsCalibration() {
-        return method.isStructured() || score.needsCalibration() || reconstruction != Reconstruction.NONE || allocate;
+        return method.isStructured() || score.needsCalibration() || reconstruction != Reconstruction.NONE || allocate
+                || adaptiveMask;
     }
 
     /** The flat settings a plan records. */
@@ -94,6 +135,12 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("allocate", allocate);
         m.put("sequential", blockByBlock());
         m.put("layer_by_layer", blockByBlock() && layerByLayer);
+        m.put("adaptive_mask", adaptiveMask);
+        m.put("dense_target", denseTarget);
+        m.put("per_row", perRow);
+        if (method.removesHeads()) {
+            m.put("head_cost", headCost);
+        }
         m.put("image_size", imageSize);
         return m;
     }

@@ -122,6 +122,75 @@ class PrunePipelineTest {
         assertThrows(UserException.class, () -> PIPELINE.apply(m, back, null), "reconstruction needs the images");
     }
 
+    private static PruneSettings sequential(SparsityPattern p, Reconstruction r, boolean layerByLayer, boolean adaptive,
+            double denseTarget) {
+        return new PruneSettings(p.isNm() ? PruneMethod.NM : PruneMethod.BLOCK, p, ImportanceScore.WANDA, p.isNm() ? null : 0.5,
+                null, r, 0.01, false, TinyModels.IMAGE, true, layerByLayer, adaptive, denseTarget, true);
+    }
+
+    /** Adaptive masks keep the pattern and the sparsity, and a plan replays them to the same logits. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1x1", "2:4", "4x4"})
+    void adaptiveMasksKeepThePatternAndReplay(String pattern) {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        SparsityPattern p = SparsityPattern.parse(pattern, "--block");
+        PrunePipeline.Result r = PIPELINE.run(m, sequential(p, Reconstruction.SPARSEGPT, false, true, 0),
+                TinyModels.calibration32(c), PROVENANCE);
+        assertEquals(true, r.plan().settings().get("adaptive_mask"));
+        for (LayerMask l : r.plan().layers()) {
+            assertEquals(0.5, l.sparsity(), p.isNm() ? 1e-9 : 0.02, l.linear());
+            boolean[] pruned = l.toMask().elements();
+            if (p.isNm()) { // exactly 2 of every 4 consecutive inputs
+                for (int k = 0; k < pruned.length; k += 4) {
+                    int n = 0;
+                    for (int j = k; j < k + 4; j++) {
+                        n += pruned[j] ? 1 : 0;
+                    }
+                    assertEquals(2, n, l.linear() + " group " + k);
+                }
+            }
+        }
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertArrayEquals(TinyModels.logits(r.pruned(), c), TinyModels.logits(replayed, c));
+        PrunePipeline.Result none = PIPELINE.run(m, sequential(p, Reconstruction.NONE, false, false, 0),
+                TinyModels.calibration32(c), PROVENANCE);
+        float[] dense = TinyModels.logits(m, c);
+        assertTrue(meanSquared(dense, TinyModels.logits(r.pruned(), c)) < meanSquared(dense, TinyModels.logits(none.pruned(), c)));
+    }
+
+    /**
+     * Dense-target reconstruction: replays to the same logits, and its last block's output is closer
+     * to the dense model's on the calibration images than reconstruction toward each layer's own output.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void denseTargetReplaysAndTracksTheDenseModel(boolean layerByLayer) {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result dt = PIPELINE.run(m, sequential(SparsityPattern.unstructured(), Reconstruction.EXACT, layerByLayer,
+                false, 1), TinyModels.calibration32(c), PROVENANCE);
+        PrunePipeline.Result own = PIPELINE.run(m, sequential(SparsityPattern.unstructured(), Reconstruction.EXACT, layerByLayer,
+                false, 0), TinyModels.calibration32(c), PROVENANCE);
+        assertEquals(1.0, dt.plan().settings().get("dense_target"));
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        float[] dense = blockOutput(m, c, last);
+        double eDt = meanSquared(dense, blockOutput(dt.pruned(), c, last));
+        double eOwn = meanSquared(dense, blockOutput(own.pruned(), c, last));
+        assertTrue(eDt < eOwn, "dense target " + eDt + " vs own output " + eOwn);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(dt.plan())), TinyModels.calibration32(c));
+        assertArrayEquals(TinyModels.logits(dt.pruned(), c), TinyModels.logits(replayed, c));
+    }
+
+    /** A value of the model on the calibration images. */
+    private static float[] blockOutput(Model m, TinyVitConfig c, String value) {
+        try (Runner run = Runner.open(ExposedOutputs.expose(m, List.of(value)), RunnerOptions.defaults())) {
+            return run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(TinyVitBuilder.INPUT,
+                    new long[] {32, c.channels(), c.imageSize(), c.imageSize()},
+                    io.vitshrink.onnx.testkit.SyntheticImages.batch(c, 11, 32))), List.of(value)).get(value).data();
+        }
+    }
+
     @Test
     void layerByLayerReconstructionReplaysAndBeatsNoReconstruction() {
         TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
@@ -176,6 +245,25 @@ class PrunePipelineTest {
         assertArrayEquals(logits, TinyModels.logits(replayed, c));
     }
 
+    /** A head cost above 1 removes more heads for the same MAC budget (and the budget still counts true MACs). */
+    @Test
+    void headCostShiftsStructuredRemovalTowardHeads() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        long before = AnalyzedModel.of(m, TinyModels.IMAGE).cost().macs();
+        int[] heads = new int[2];
+        double[] costs = {1, 50};
+        for (int k = 0; k < 2; k++) {
+            PrunePipeline.Result r = PIPELINE.run(m, new PruneSettings(PruneMethod.STRUCTURED, SparsityPattern.unstructured(),
+                    ImportanceScore.WANDA, null, 0.8, Reconstruction.NONE, 0.01, false, TinyModels.IMAGE, true, false, false, 0, true,
+                    costs[k]), TinyModels.calibration(c), PROVENANCE);
+            heads[k] = r.plan().cuts().stream().mapToInt(cut -> cut.keptHeads().size()).sum();
+            double ratio = (double) AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).cost().macs() / before;
+            assertTrue(ratio <= 0.82 && ratio >= 0.7, "head cost " + costs[k] + ": MAC ratio " + ratio);
+        }
+        assertTrue(heads[1] < heads[0], "heads kept: " + heads[0] + " at cost 1, " + heads[1] + " at cost 50");
+    }
+
     @Test
     void allocationMeetsTheWeightBudgetWithDifferentLayerSparsities() {
         TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
@@ -203,6 +291,12 @@ class PrunePipelineTest {
 
     @Test
     void badSettingsAreUserErrors() {
+        assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),
+                ImportanceScore.WANDA, 0.5, null, Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, false, false, false, 1, true),
+                "dense target needs block-by-block calibration");
+        assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),
+                ImportanceScore.WANDA, 0.5, null, Reconstruction.NONE, 0.01, false, TinyModels.IMAGE, true, false, true, 0, true),
+                "adaptive masks need reconstruction");
         assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),
                 ImportanceScore.WANDA, 0.5, 0.8, Reconstruction.NONE, 0.01, false, 32));
         assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.NM, SparsityPattern.block(4, 4),

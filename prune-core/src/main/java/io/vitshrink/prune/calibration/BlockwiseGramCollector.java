@@ -3,6 +3,7 @@ package io.vitshrink.prune.calibration;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.linalg.GramOutputs;
 import io.vitshrink.onnx.linalg.InputGram;
+import io.vitshrink.onnx.model.Attribute;
 import io.vitshrink.onnx.model.DataType;
 import io.vitshrink.onnx.model.Dim;
 import io.vitshrink.onnx.model.Graph;
@@ -35,6 +36,8 @@ public final class BlockwiseGramCollector {
     private final RunnerOptions options;
     private final IntConsumer imagesDone;
     private final List<float[]> stream = new ArrayList<>();
+    /** The dense model's stream at the same block (only for dense-target reconstruction), else empty. */
+    private final List<float[]> denseStream = new ArrayList<>();
     private final List<long[]> shapes = new ArrayList<>();
     private final List<Integer> batchSizes = new ArrayList<>();
 
@@ -50,8 +53,13 @@ public final class BlockwiseGramCollector {
         return sub.graph().consumers(feed).isEmpty() && sub.graph().producer(blockInput).isEmpty();
     }
 
-    /** Runs the network up to the first block's input once per batch and keeps that stream. */
-    public void start(Model model, String firstBlockInput, CalibrationImages images) {
+    /**
+     * Runs the network up to the first block's input once per batch and keeps that stream.
+     *
+     * @param keepDense also keep the dense model's stream (advanced by {@link #advanceDense}), for
+     *     {@link #crossProducts}
+     */
+    public void start(Model model, String firstBlockInput, CalibrationImages images, boolean keepDense) {
         Model prefix = model.copy();
         Graph g = prefix.graph();
         g.clearOutputs();
@@ -60,6 +68,7 @@ public final class BlockwiseGramCollector {
         stream.clear();
         shapes.clear();
         batchSizes.clear();
+        denseStream.clear();
         int done = 0;
         try (Runner r = Runner.open(prefix, options); CalibrationImages.Pass pass = images.open()) {
             String input = r.inputNames().get(0);
@@ -68,6 +77,9 @@ public final class BlockwiseGramCollector {
                 Runner.FloatOutput out = r.runFloats(Map.of(input, Tensor.ofFloats(input, b.shape(), b.pixels())),
                         List.of(firstBlockInput)).get(firstBlockInput);
                 stream.add(out.data());
+                if (keepDense) {
+                    denseStream.add(out.data()); // the same until the first block is pruned; advance() replaces, never writes into, arrays
+                }
                 shapes.add(out.shape());
                 batchSizes.add(b.size());
                 done += b.size();
@@ -88,6 +100,82 @@ public final class BlockwiseGramCollector {
         List<String> fetch = new ArrayList<>(gramOutputs.values());
         run(withGrams, blockInput, fetch, (i, out) -> gramOutputs.forEach((v, gram) -> grams.get(v).addProduct(out.get(gram).data())));
         return grams;
+    }
+
+    /** Gram matrices of the pruned stream and its cross products with the dense stream, per Linear input. */
+    public record Statistics(Map<String, InputGram> grams, Map<String, CrossProduct> crosses) {
+    }
+
+    /**
+     * For each input value v of one block: X̃ᵀX̃ on the kept (pruned) stream through {@code pruned},
+     * and X̃ᵀX with X the same value on the dense stream through {@code dense}. The dense block runs
+     * first and its activations are fed, as extra graph inputs, to the pruned block, whose ONNX
+     * Runtime session forms both products (only d × d matrices come back).
+     */
+    public Statistics crossProducts(Model pruned, Model dense, String blockInput, String blockOutput, Map<String, Integer> inputs) {
+        if (denseStream.size() != stream.size()) {
+            throw new IllegalStateException("start(..., keepDense = true) first");
+        }
+        Map<String, String> gramOutputs = new LinkedHashMap<>();
+        Model withGrams = GramOutputs.withGramOutputs(subgraph(pruned, blockInput, List.of(blockOutput)), inputs, gramOutputs);
+        Map<String, String> denseFeeds = new LinkedHashMap<>();
+        Map<String, String> crossOutputs = new LinkedHashMap<>();
+        Graph g = withGrams.graph();
+        inputs.forEach((v, dim) -> {
+            String feed = g.uniqueName(v + "/dense"); // fed as [tokens, d] whatever the value's rank
+            g.addInput(new ValueInfo(feed, DataType.FLOAT, Collections.nCopies(2, Dim.UNKNOWN)));
+            String shape = g.uniqueName(v + "/cross_shape");
+            g.putInitializer(Tensor.ofLongs(shape, new long[] {2}, new long[] {-1, dim}));
+            String rows = g.uniqueName(v + "/cross_rows");
+            g.addNode(new Node(rows, "Reshape", List.of(v, shape), List.of(rows)));
+            String t = g.uniqueName(v + "/cross_transpose");
+            g.addNode(new Node(t, "Transpose", List.of(rows), List.of(t), Attribute.ofInts("perm", 1, 0)));
+            String cross = g.uniqueName(v + "/cross");
+            g.addNode(new Node(cross, "MatMul", List.of(t, feed), List.of(cross)));
+            g.addOutput(ValueInfo.untyped(cross));
+            denseFeeds.put(v, feed);
+            crossOutputs.put(v, cross);
+        });
+        Model denseBlock = subgraph(dense, blockInput, new ArrayList<>(inputs.keySet()));
+        Map<String, InputGram> grams = new LinkedHashMap<>();
+        Map<String, CrossProduct> crosses = new LinkedHashMap<>();
+        inputs.forEach((name, dim) -> {
+            grams.put(name, new InputGram(dim));
+            crosses.put(name, new CrossProduct(dim));
+        });
+        List<String> fetch = new ArrayList<>(gramOutputs.values());
+        fetch.addAll(crossOutputs.values());
+        int done = 0;
+        try (Runner d = Runner.open(denseBlock, options); Runner p = Runner.open(withGrams, options)) {
+            for (int i = 0; i < stream.size(); i++) {
+                Map<String, Runner.FloatOutput> x = d.runFloats(
+                        Map.of(blockInput, Tensor.ofFloats(blockInput, shapes.get(i), denseStream.get(i))), inputs.keySet());
+                Map<String, Tensor> feeds = new LinkedHashMap<>();
+                feeds.put(blockInput, Tensor.ofFloats(blockInput, shapes.get(i), stream.get(i)));
+                denseFeeds.forEach((v, feed) -> {
+                    float[] data = x.get(v).data();
+                    int width = inputs.get(v);
+                    feeds.put(feed, Tensor.ofFloats(feed, new long[] {data.length / width, width}, data));
+                });
+                Map<String, Runner.FloatOutput> out = p.runFloats(feeds, fetch);
+                gramOutputs.forEach((v, gram) -> grams.get(v).addProduct(out.get(gram).data()));
+                crossOutputs.forEach((v, cross) -> crosses.get(v).addProduct(out.get(cross).data()));
+                done += batchSizes.get(i);
+                imagesDone.accept(done);
+            }
+        }
+        return new Statistics(grams, crosses);
+    }
+
+    /** Replaces the kept dense stream by the output of the block of the dense {@code model}. */
+    public void advanceDense(Model model, String blockInput, String blockOutput) {
+        Model block = subgraph(model, blockInput, List.of(blockOutput));
+        try (Runner r = Runner.open(block, options)) {
+            for (int i = 0; i < denseStream.size(); i++) {
+                denseStream.set(i, r.runFloats(Map.of(blockInput, Tensor.ofFloats(blockInput, shapes.get(i), denseStream.get(i))),
+                        List.of(blockOutput)).get(blockOutput).data());
+            }
+        }
     }
 
     /** Replaces the kept stream by the output of the block of {@code model} (after it was pruned). */

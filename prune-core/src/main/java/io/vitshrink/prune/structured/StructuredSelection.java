@@ -23,10 +23,10 @@ public final class StructuredSelection {
     private StructuredSelection() {
     }
 
-    /** A removable unit. */
-    record Unit(int block, boolean head, int index, double energy, long macs) {
+    /** A removable unit; {@code weight} scales its MACs in the ranking only. */
+    record Unit(int block, boolean head, int index, double energy, long macs, double weight) {
         double cost() {
-            return energy / macs;
+            return energy / (macs * weight);
         }
     }
 
@@ -37,20 +37,29 @@ public final class StructuredSelection {
      */
     public static List<BlockCut> select(List<TransformerBlock> blocks, Map<Integer, double[]> headEnergy,
             Map<Integer, double[]> channelEnergy, long removeMacs) {
+        return select(blocks, headEnergy, channelEnergy, removeMacs, 1);
+    }
+
+    /**
+     * @param headCost a head counts this many times its MACs in the ranking (a latency proxy: attention
+     *     runs slower per MAC than GEMMs); the budget still counts true MACs
+     */
+    public static List<BlockCut> select(List<TransformerBlock> blocks, Map<Integer, double[]> headEnergy,
+            Map<Integer, double[]> channelEnergy, long removeMacs, double headCost) {
         List<Unit> units = new ArrayList<>();
         for (TransformerBlock b : blocks) {
             double[] he = headEnergy.get(b.index());
             if (he != null) {
                 long m = headMacs(b.attention());
                 for (int h = 0; h < he.length; h++) {
-                    units.add(new Unit(b.index(), true, h, he[h], m));
+                    units.add(new Unit(b.index(), true, h, he[h], m, headCost));
                 }
             }
             double[] ce = channelEnergy.get(b.index());
             if (ce != null) {
                 long m = channelMacs(b);
                 for (int c = 0; c < ce.length; c++) {
-                    units.add(new Unit(b.index(), false, c, ce[c], m));
+                    units.add(new Unit(b.index(), false, c, ce[c], m, 1));
                 }
             }
         }

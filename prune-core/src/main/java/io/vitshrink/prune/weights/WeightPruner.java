@@ -7,6 +7,7 @@ import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.onnx.vit.VitStructure;
 import io.vitshrink.prune.plan.LayerMask;
+import io.vitshrink.prune.reconstruct.DenseTarget;
 import io.vitshrink.prune.reconstruct.MaskedLeastSquares;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.reconstruct.SparseGptReconstructor;
@@ -33,6 +34,17 @@ public final class WeightPruner {
      */
     public static List<LayerMask> masks(Model model, List<Linear> linears, SparsityPattern pattern, ImportanceScore score,
             Map<String, Double> sparsityOf, Map<String, InputGram> grams, double damping) {
+        return masks(model, linears, pattern, score, sparsityOf, grams, damping, false, score != ImportanceScore.MAGNITUDE);
+    }
+
+    /**
+     * Masks, optionally chosen adaptively during SparseGPT's sweep ({@link AdaptiveMask}, which
+     * ignores {@code score}) and with the comparison group chosen.
+     *
+     * @param perRow compare within each band of output rows (block height; one row for unstructured) instead of the layer
+     */
+    public static List<LayerMask> masks(Model model, List<Linear> linears, SparsityPattern pattern, ImportanceScore score,
+            Map<String, Double> sparsityOf, Map<String, InputGram> grams, double damping, boolean adaptive, boolean perRow) {
         Graph g = model.graph();
         List<LayerMask> out = new ArrayList<>();
         for (Linear l : linears) {
@@ -43,12 +55,42 @@ public final class WeightPruner {
             int o = (int) l.outFeatures();
             int i = (int) l.inFeatures();
             float[] w = LinearWeights.read(g, l);
+            if (adaptive) {
+                InputGram gram = grams.get(l.input());
+                if (gram == null) {
+                    throw new IllegalArgumentException("no Gram matrix for the input of " + l.name());
+                }
+                out.add(LayerMask.of(l.name(), l.weight(), AdaptiveMask.select(w, o, i, gram.matrix(), damping, pattern, sparsity,
+                        perRow, AdaptiveMask.DEFAULT_CHUNK)));
+                continue;
+            }
             double[] sc = ElementScores.of(score, w, o, i, grams.get(l.input()), damping);
-            // calibration scores compare within bands of output rows (Wanda's per-output group; block height for blocks)
-            boolean perRow = score != ImportanceScore.MAGNITUDE;
             out.add(LayerMask.of(l.name(), l.weight(), MaskSelector.select(sc, o, i, pattern, sparsity, perRow)));
         }
         return out;
+    }
+
+    /**
+     * A copy of {@code model} whose given Linears are refitted toward the dense model's outputs
+     * ({@link DenseTarget}): each weight becomes argmin ‖X̃w − ((1 − a)X̃ + aX)w₀‖² (damped toward
+     * w₀), the starting point of the masks and reconstruction that follow.
+     *
+     * @param grams X̃ᵀX̃ per Linear input value
+     * @param crosses X̃ᵀX per Linear input value
+     * @param weight a, the dense output's share of the target (1: the dense output alone)
+     */
+    public static Model refitToDense(Model model, List<Linear> linears, Map<String, InputGram> grams,
+            Map<String, double[]> crosses, double damping, double weight) {
+        Model copy = model.copy();
+        Graph g = copy.graph();
+        for (Linear l : linears) {
+            int o = (int) l.outFeatures();
+            int i = (int) l.inFeatures();
+            float[] w = LinearWeights.read(g, l);
+            DenseTarget.refit(w, o, i, grams.get(l.input()).matrix(), crosses.get(l.input()), damping, weight);
+            LinearWeights.write(g, l, w, o, i);
+        }
+        return copy;
     }
 
     /**

@@ -1,7 +1,5 @@
 package io.vitshrink.prune.reconstruct;
 
-import io.vitshrink.onnx.linalg.Cholesky;
-
 /**
  * An independent dense reference for the tests: builds the normal equations of one row's masked
  * least-squares problem straight from the token matrix X and solves them by Gaussian elimination
@@ -14,6 +12,15 @@ final class DenseLeastSquares {
 
     /** min over w_S of ‖X w − X w₀‖² + λ‖w_S − w₀_S‖² with w_P = 0, for one row; x is tokens × in. */
     static double[] solveRow(double[] x, int tokens, int in, double[] w0, boolean[] prunedCols, double ridge) {
+        return solveRowToTarget(x, x, tokens, in, w0, prunedCols, ridge);
+    }
+
+    /**
+     * min over w_S of ‖X̃ w − X w₀‖² + λ‖w_S − w₀_S‖² with w_P = 0: the layer sees X̃ but should
+     * reproduce the dense output X·w₀ (both tokens × in, the same tokens).
+     */
+    static double[] solveRowToTarget(double[] xt, double[] x, int tokens, int in, double[] w0, boolean[] prunedCols,
+            double ridge) {
         int[] s = java.util.stream.IntStream.range(0, in).filter(c -> !prunedCols[c]).toArray();
         int n = s.length;
         double[][] a = new double[n][n + 1];
@@ -21,17 +28,17 @@ final class DenseLeastSquares {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
                 for (int t = 0; t < tokens; t++) {
-                    sum += x[t * in + s[i]] * x[t * in + s[j]];
+                    sum += xt[t * in + s[i]] * xt[t * in + s[j]];
                 }
                 a[i][j] = sum + (i == j ? ridge : 0);
             }
-            double rhs = 0; // X_Sᵀ X w₀ + λ w₀_S
+            double rhs = 0; // X̃_Sᵀ X w₀ + λ w₀_S
             for (int t = 0; t < tokens; t++) {
                 double xw = 0;
                 for (int c = 0; c < in; c++) {
                     xw += x[t * in + c] * w0[c];
                 }
-                rhs += x[t * in + s[i]] * xw;
+                rhs += xt[t * in + s[i]] * xw;
             }
             a[i][n] = rhs + ridge * w0[s[i]];
         }

@@ -88,6 +88,27 @@ public final class PruneCommand implements Callable<Integer> {
                     + "were pruned (q/k/v → proj → fc1 → fc2; 4 short passes per block instead of 1)")
     boolean layerByLayer;
 
+    @Option(names = "--adaptive-mask",
+            description = "with --reconstruct: choose the mask during SparseGPT's OBS sweep, 128 input columns at a time, from "
+                    + "the already-updated weights (w²/[H⁻¹]_jj), instead of from --score before reconstruction")
+    boolean adaptiveMask;
+
+    @Option(names = "--dense-target", arity = "0..1", fallbackValue = "1", defaultValue = "0", paramLabel = "A",
+            description = "with block-by-block --reconstruct: refit each layer toward the dense model's outputs, "
+                    + "min ‖X̃w − ((1 − A)X̃ + AX)w₀‖² (X̃ the pruned model's inputs, X the dense model's; A defaults to 1 when the "
+                    + "option is given), so that every layer also corrects the drift of the layers before it")
+    double denseTarget;
+
+    @Option(names = "--group", defaultValue = "row",
+            description = "comparison group of calibration scores: row (each band of output rows loses the same fraction; Wanda) "
+                    + "or layer (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--head-cost", defaultValue = "1", paramLabel = "F",
+            description = "heads/structured: rank a head as if it cost F times its MACs (attention is slower per MAC than the "
+                    + "Linears in ONNX Runtime; F > 1 trades accuracy for latency) (default: ${DEFAULT-VALUE})")
+    double headCost;
+
     @Option(names = "--allocate",
             description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly (block)")
     boolean allocate;
@@ -233,7 +254,11 @@ public final class PruneCommand implements Callable<Integer> {
         PruneMethod m = PruneMethod.parse(method);
         SparsityPattern p = SparsityPattern.parse(block != null ? block : m == PruneMethod.NM ? "2:4" : "1x1", "--block");
         Reconstruction r = reconstruct ? Reconstruction.parse(reconstructMethod) : Reconstruction.NONE;
-        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot, layerByLayer);
+        if (!group.equals("row") && !group.equals("layer")) {
+            throw new UserException("--group '" + group + "' is not known: use row or layer");
+        }
+        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
+                layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost);
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */

@@ -9,11 +9,11 @@ import java.util.Set;
 /**
  * {@code prune}: runs {@code vitshrink prune} on the sweep's {@code calib} (evaluated against the original
  * on its {@code eval} when given). Settings are the prune options of the same name; the flags
- * {@code reconstruct}, {@code one_shot}, {@code layer_by_layer} and {@code allocate} take {@code true} /
- * {@code false}.
+ * {@code reconstruct}, {@code one_shot}, {@code layer_by_layer}, {@code adaptive_mask} and {@code allocate} take
+ * {@code true} / {@code false}; {@code dense_target} takes the dense output's share (0–1).
  */
 final class PruneStep implements StepKind {
-    private static final Set<String> FLAGS = Set.of("reconstruct", "one_shot", "layer_by_layer", "allocate");
+    private static final Set<String> FLAGS = Set.of("reconstruct", "one_shot", "layer_by_layer", "adaptive_mask", "allocate");
 
     @Override
     public String name() {
@@ -23,7 +23,7 @@ final class PruneStep implements StepKind {
     @Override
     public Set<String> settings() {
         return Set.of("method", "block", "score", "sparsity", "target_macs", "reconstruct", "reconstruct_method",
-                "damping", "one_shot", "layer_by_layer", "allocate");
+                "damping", "one_shot", "layer_by_layer", "adaptive_mask", "dense_target", "group", "head_cost", "allocate");
     }
 
     @Override
