@@ -1,23 +1,18 @@
 package io.vitshrink.quant.gptq;
 
 import io.vitshrink.onnx.UserException;
-import io.vitshrink.onnx.linalg.GramOutputs;
+import io.vitshrink.onnx.linalg.GramPass;
 import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Model;
-import io.vitshrink.onnx.model.Tensor;
-import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.quant.calibration.CalibrationInputs;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
 
 /**
  * One ONNX Runtime pass over the calibration images that accumulates XᵀX of Linear inputs, for GPTQ:
  * the model run is the one whose weights are quantized (after the reparameterization), with its
- * outputs replaced by the batch Gram matrices ({@link GramOutputs}, formed by ORT's GEMM), so only
+ * outputs replaced by the batch Gram matrices ({@link GramPass}, formed by ORT's GEMM), so only
  * d × d floats per input leave the session.
  */
 public final class LayerGrams {
@@ -34,30 +29,16 @@ public final class LayerGrams {
     /** @param inputs input value name → its feature count (last axis) */
     public Collected collect(Model model, Map<String, Integer> inputs, CalibrationInputs images, IntConsumer progress) {
         long t0 = System.nanoTime();
-        Map<String, InputGram> grams = new LinkedHashMap<>();
-        inputs.forEach((name, dim) -> grams.put(name, new InputGram(dim)));
-        Map<String, String> gramOutputs = new LinkedHashMap<>();
-        Model withGrams = GramOutputs.withGramOutputs(model, inputs, gramOutputs);
-        List<String> outputs = new ArrayList<>(gramOutputs.values());
         int done = 0;
-        try (Runner runner = Runner.open(withGrams, options); CalibrationInputs.Pass pass = images.open()) {
-            String input = runner.inputNames().get(0);
+        Map<String, InputGram> grams;
+        try (GramPass gp = GramPass.open(model, inputs, options); CalibrationInputs.Pass pass = images.open()) {
             while (pass.hasNext()) {
                 CalibrationInputs.Batch b = pass.next();
-                Map<String, Runner.FloatOutput> out = runner.runFloats(
-                        Map.of(input, Tensor.ofFloats(input, b.shape(), b.pixels())), outputs);
-                gramOutputs.forEach((value, gram) -> {
-                    float[] xtx = out.get(gram).data();
-                    for (float v : xtx) {
-                        if (!Float.isFinite(v)) {
-                            throw new UserException("the activation '" + value + "' has NaN or Inf values on the calibration images");
-                        }
-                    }
-                    grams.get(value).addProduct(xtx);
-                });
+                gp.add(b.pixels(), b.shape());
                 done += b.size();
                 progress.accept(done);
             }
+            grams = gp.grams();
         }
         if (done == 0) {
             throw new UserException("the calibration set gave no images (all skipped or empty)");
