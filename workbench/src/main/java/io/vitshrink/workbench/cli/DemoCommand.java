@@ -67,7 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Path search = out.resolve("search");
         section("4/5 search: mixed precision at an average of 5 bits — which layers hurt, and the best plan within the budget");
-        rc = VitshrinkCli.run("search", "--model", model, "--calib", ws.calibration().toString(), "--preset", preset,
+        // evaluated on the same images as the sweep, so that the report compares like with like
+        rc = VitshrinkCli.run("search", "--model", model, "--calib", ws.calibration().toString(), "--eval", data, "--preset", preset,
                 "--image-size", size, "--no-cache", "--quiet", "--budget", "avg_bits=5", "--bits", "4,6,8", "--holdout", "8",
                 "--calib-size", "24", "--out", search.toString(), "--db", db.toString());
         if (rc != 0) {
@@ -86,7 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("  bin/vitshrink eval --model " + model + " --data " + data + " --preset " + preset);
         System.out.println("  bin/vitshrink sweep " + sweep + " --db " + db);
         System.out.println("  bin/vitshrink search --model " + model + " --calib " + ws.calibration() + " --preset " + preset
-                + " --image-size " + size + " --budget avg_bits=5 --out " + search + " --db " + db);
+                + " --eval " + data + " --image-size " + size + " --budget avg_bits=5 --out " + search + " --db " + db);
         System.out.println("  bin/vitshrink report --db " + db + " --out " + report + " --activations " + model + " --calib "
                 + ws.calibration() + " --preset " + preset + " --image-size " + size);
         return 0;
