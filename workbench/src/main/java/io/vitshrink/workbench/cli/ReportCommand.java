@@ -189,6 +189,10 @@ public final class ReportCommand implements Callable<Integer> {
         if (calib == null) {
             throw new UserException("--activations needs --calib DIR: the images the tensors are sampled on");
         }
+        if (dataOptions.limit != null) {
+            // the data options are shared with the other commands; --calib-size is how many images the report samples
+            throw new UserException("report samples --calib-size images of --calib; --limit does not apply here");
+        }
         if (calibSize < 1 || calibSize > 1024) {
             throw new UserException("--calib-size must be between 1 and 1024, not " + calibSize);
         }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vitshrink.onnx.testkit.ImageLayout;
-import io.vitshrink.onnx.testkit.SyntheticImages;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,14 +24,12 @@ class SearchCliTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        TinyVitBuilder b = TinyVitBuilder.deitLike().depth(1).width(32).heads(2).imageSize(32).patchSize(8).classes(10).seed(9);
-        model = b.writeTo(dir.resolve("tiny.onnx"));
-        calib = dir.resolve("calib");
-        evalImages = dir.resolve("eval");
-        SyntheticImages.write(calib, b.config(), 300, 24, ImageLayout.FLAT_WITH_LABELS);
-        SyntheticImages.write(evalImages, b.config(), 400, 48, ImageLayout.FLAT_WITH_LABELS);
-        recipe = dir.resolve("recipe.yaml");
-        Files.writeString(recipe, "base: imagenet-deit\nname: tiny\nresize: 32\ncrop: 32\n");
+        TinyWorkspace ws = TinyWorkspace.write(dir, TinyVitBuilder.deitLike().depth(1).width(32).heads(2).imageSize(32).patchSize(8).classes(10).seed(9), 300, 24,
+                400, 48);
+        model = ws.model();
+        calib = ws.calib();
+        evalImages = ws.eval();
+        recipe = ws.recipe();
     }
 
     private static String[] args(String out, String... extra) {

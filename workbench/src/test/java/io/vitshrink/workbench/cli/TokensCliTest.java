@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vitshrink.onnx.io.ModelIO;
-import io.vitshrink.onnx.testkit.ImageLayout;
-import io.vitshrink.onnx.testkit.SyntheticImages;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
 import io.vitshrink.prune.tokens.TokenReduction;
 import java.io.IOException;
@@ -27,14 +25,12 @@ class TokensCliTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        TinyVitBuilder b = TinyVitBuilder.deitLike().depth(4).width(64).heads(4).imageSize(32).patchSize(8).classes(10).seed(4);
-        model = b.writeTo(dir.resolve("tiny.onnx"));
-        calib = dir.resolve("calib");
-        evalImages = dir.resolve("eval");
-        SyntheticImages.write(calib, b.config(), 100, 16, ImageLayout.FLAT_WITH_LABELS);
-        SyntheticImages.write(evalImages, b.config(), 200, 32, ImageLayout.FLAT_WITH_LABELS);
-        recipe = dir.resolve("recipe.yaml");
-        Files.writeString(recipe, "base: imagenet-deit\nname: tiny\nresize: 32\ncrop: 32\n");
+        TinyWorkspace ws = TinyWorkspace.write(dir, TinyVitBuilder.deitLike().depth(4).width(64).heads(4).imageSize(32).patchSize(8).classes(10).seed(4), 100, 16,
+                200, 32);
+        model = ws.model();
+        calib = ws.calib();
+        evalImages = ws.eval();
+        recipe = ws.recipe();
     }
 
     private static CliRun tokens(String out, String... extra) {

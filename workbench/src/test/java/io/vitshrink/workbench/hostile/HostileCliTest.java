@@ -320,6 +320,8 @@ class HostileCliTest {
         refused("--activation-bits must be between 2 and 8, not 1", concat(base, model.toString(), "--activation-bits", "1"));
         refused("--calib-size must be between 1 and 1024, not 0", concat(base, model.toString(), "--calib-size", "0"));
         refused("the model has no tensor named 'nope'", concat(base, model.toString(), "--tensor", "nope"));
+        refused("report samples --calib-size images of --calib; --limit does not apply here",
+                concat(base, model.toString(), "--limit", "3"));
         Path broken = Files.createDirectories(out.resolve("broken-calib"));
         Files.writeString(broken.resolve("b.png"), "not a picture");
         try {

@@ -1,8 +1,7 @@
 package io.vitshrink.workbench.sweep;
 
-import io.vitshrink.onnx.testkit.ImageLayout;
-import io.vitshrink.onnx.testkit.SyntheticImages;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
+import io.vitshrink.workbench.cli.TinyWorkspace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +16,7 @@ final class TinySweep {
     static Path write(Path dir, String points) throws IOException {
         TinyVitBuilder b = TinyVitBuilder.deitLike().depth(2).width(32).heads(2).imageSize(32).patchSize(8).classes(10).seed(3);
         if (!Files.exists(dir.resolve("tiny.onnx"))) {
-            b.writeTo(dir.resolve("tiny.onnx"));
-            SyntheticImages.write(dir.resolve("calib"), b.config(), 100, 16, ImageLayout.FLAT_WITH_LABELS);
-            SyntheticImages.write(dir.resolve("eval"), b.config(), 200, 32, ImageLayout.FLAT_WITH_LABELS);
-            Files.writeString(dir.resolve("recipe.yaml"), "base: imagenet-deit\nname: tiny\nresize: 32\ncrop: 32\n");
+            TinyWorkspace.write(dir, b, 100, 16, 200, 32);
         }
         Path sweep = dir.resolve("sweep.yaml");
         Files.writeString(sweep, """
