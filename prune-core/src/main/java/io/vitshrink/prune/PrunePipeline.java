@@ -18,6 +18,8 @@ import io.vitshrink.prune.plan.BlockCut;
 import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.refine.BlockRefiner;
+import io.vitshrink.prune.refine.RefineSettings;
 import io.vitshrink.prune.structured.StructuredRewrite;
 import io.vitshrink.prune.structured.StructuredSelection;
 import io.vitshrink.prune.structured.UnitEnergy;
@@ -78,7 +80,7 @@ public final class PrunePipeline {
             Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, notes);
             long tc = System.nanoTime();
             pruned = sequential(model, s, images, settings.reconstruction(), settings.damping(), settings.layerByLayer(),
-                    settings.denseTarget(), settings.allocate() ? 2 : 1,
+                    settings.denseTarget(), settings.refine(), notes, settings.allocate() ? 2 : 1,
                     (linears, grams, current) -> WeightPruner.masks(current, linears, settings.pattern(), settings.score(),
                             sparsityOf, grams, settings.damping(), settings.adaptiveMask(), settings.perRow()), masks);
             calibSeconds += (System.nanoTime() - tc) / 1e9; // passes and solves interleave: reported together
@@ -126,7 +128,11 @@ public final class PrunePipeline {
         if (r != Reconstruction.NONE && Boolean.parseBoolean(plan.setting("sequential", "false"))) {
             boolean layers = Boolean.parseBoolean(plan.setting("layer_by_layer", "false"));
             double denseTarget = Double.parseDouble(plan.setting("dense_target", "0"));
-            Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, 1, (linears, grams, current) -> {
+            RefineSettings refine = new RefineSettings(Integer.parseInt(plan.setting("refine_steps", "0")),
+                    Double.parseDouble(plan.setting("refine_lr", "0.001")), Integer.parseInt(plan.setting("refine_batch", "16")),
+                    Double.parseDouble(plan.setting("refine_target", "0")), Long.parseLong(plan.setting("refine_seed", "0")));
+            Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,
+                    (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();
                 linears.forEach(l -> names.add(l.name()));
                 return plan.layers().stream().filter(m -> names.contains(m.linear())).toList();
@@ -151,7 +157,8 @@ public final class PrunePipeline {
      * refitted toward the dense outputs ({@link WeightPruner#refitToDense}).
      */
     private Model sequential(Model model, VitStructure s, CalibrationImages images, Reconstruction r, double damping,
-            boolean layerByLayer, double denseTarget, int firstPass, BlockDecision decision, List<LayerMask> decided) {
+            boolean layerByLayer, double denseTarget, RefineSettings refine, List<String> notes, int firstPass,
+            BlockDecision decision, List<LayerMask> decided) {
         if (images == null) {
             throw new UserException("these settings need calibration images (--calib)");
         }
@@ -162,6 +169,12 @@ public final class PrunePipeline {
             chained &= (i == 0 || b.input().equals(blocks.get(i - 1).output()))
                     && BlockwiseGramCollector.selfContained(model, b.input(), b.output());
         }
+        if (refine.enabled() && !chained) {
+            throw new UserException("--refine-steps needs transformer blocks that read nothing but their input "
+                    + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");
+        }
+        boolean keepDense = denseTarget > 0 || refine.denseShare() > 0 && refine.enabled();
+        BlockRefiner refiner = refine.enabled() ? new BlockRefiner(options, refine, notes) : null;
         if (denseTarget > 0 && !chained) {
             throw new UserException("--dense-target needs transformer blocks that read nothing but their input "
                     + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");
@@ -174,7 +187,7 @@ public final class PrunePipeline {
         int pass = firstPass;
         if (chained) {
             listener.passStarted("embedding", pass++, passes);
-            kept.start(model, blocks.get(0).input(), images, denseTarget > 0);
+            kept.start(model, blocks.get(0).input(), images, keepDense);
         }
         Model pruned = model;
         for (TransformerBlock b : blocks) {
@@ -204,11 +217,25 @@ public final class PrunePipeline {
                     pruned = WeightPruner.apply(pruned, s, masks, r, grams, damping);
                     decided.addAll(masks);
                 }
+                if (refiner != null) {
+                    // each sub-block once its last Linear is pruned, so that later stages measure refined inputs
+                    Map<String, boolean[]> prunedWeights = new HashMap<>();
+                    decided.stream().filter(m -> b.nodes().contains(m.linear()))
+                            .forEach(m -> prunedWeights.put(m.linear(), m.toMask().elements()));
+                    if (linears.contains(b.attention().proj())) {
+                        listener.passStarted("refining block " + b.index() + " attention", pass, passes);
+                        pruned = refiner.refineAttention(pruned, model, b, prunedWeights, kept);
+                    }
+                    if (linears.contains(b.mlp().fc2())) {
+                        listener.passStarted("refining block " + b.index() + " MLP", pass, passes);
+                        pruned = refiner.refineMlp(pruned, model, b, prunedWeights, kept);
+                    }
+                }
             }
             pass++;
             if (chained && b != blocks.get(blocks.size() - 1)) {
                 kept.advance(pruned, b.input(), b.output());
-                if (denseTarget > 0) {
+                if (keepDense) {
                     kept.advanceDense(model, b.input(), b.output());
                 }
             }

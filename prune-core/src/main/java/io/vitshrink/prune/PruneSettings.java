@@ -2,6 +2,7 @@ package io.vitshrink.prune;
 
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.refine.RefineSettings;
 import io.vitshrink.prune.weights.ImportanceScore;
 import io.vitshrink.prune.weights.SparsityPattern;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ import java.util.Map;
  *     the layer's own output on its drifted inputs (the default)
  * @param perRow compare calibration scores within each band of output rows (Wanda's group, the
  *     default) instead of across the layer
+ * @param refine gradient refinement of each block after its reconstruction ({@link RefineSettings#OFF} = none)
  * @param headCost structured methods: a head counts this many times its MACs when units are ranked
  *     by energy per MAC (attention runs slower per MAC in ONNX Runtime than the Linears' GEMMs:
  *     small per-head matmuls, Softmax over N² scores), so values above 1 favour removing heads; 1 =
@@ -40,7 +42,22 @@ import java.util.Map;
  */
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
         Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
-        boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost) {
+        boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost,
+        RefineSettings refine) {
+
+    /** Settings without block refinement. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+            boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
+                layerByLayer, adaptiveMask, denseTarget, perRow, headCost, RefineSettings.OFF);
+    }
+
+    /** The same settings with block refinement. */
+    public PruneSettings withRefine(RefineSettings r) {
+        return new PruneSettings(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize,
+                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, r);
+    }
 
     /** Settings with sequential calibration wherever it applies. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
@@ -105,6 +122,13 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         if (!(headCost >= 1 && headCost <= 100)) {
             throw new UserException("--head-cost must be in [1, 100], not " + headCost);
         }
+        if (refine == null) {
+            refine = RefineSettings.OFF;
+        }
+        if (refine.enabled() && (method.isStructured() || reconstruction == Reconstruction.NONE || !sequential)) {
+            throw new UserException("--refine-steps refines block by block after reconstruction: it needs --reconstruct, "
+                    + "a weight method and block-by-block calibration (not --one-shot)");
+        }
         if (!(damping > 0 && damping <= 10)) {
             throw new UserException("--damping must be in (0, 10], not " + damping);
         }
@@ -138,6 +162,13 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("adaptive_mask", adaptiveMask);
         m.put("dense_target", denseTarget);
         m.put("per_row", perRow);
+        if (refine.enabled()) {
+            m.put("refine_steps", refine.steps());
+            m.put("refine_lr", refine.learningRate());
+            m.put("refine_batch", refine.imagesPerStep());
+            m.put("refine_target", refine.denseShare());
+            m.put("refine_seed", refine.seed());
+        }
         if (method.removesHeads()) {
             m.put("head_cost", headCost);
         }

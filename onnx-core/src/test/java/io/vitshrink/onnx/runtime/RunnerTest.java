@@ -32,6 +32,17 @@ class RunnerTest {
     }
 
     @Test
+    void sessionsWithoutSpinningWorkersAcceptTheSettingAndComputeTheSameLogits() {
+        RunnerOptions quiet = RunnerOptions.defaults().withIntraOpThreads(2).withoutSpinning();
+        assertThat(quiet.config()).containsEntry(RunnerOptions.ALLOW_SPINNING, "0");
+        assertThat(quiet.intraOpThreads()).isEqualTo(2);
+        try (Runner spinning = Runner.open(model, RunnerOptions.defaults().withIntraOpThreads(2));
+                Runner blocking = Runner.open(model, quiet)) {
+            assertThat(blocking.runBatch(pixels, shape).toFloats()).containsExactly(spinning.runBatch(pixels, shape).toFloats());
+        }
+    }
+
+    @Test
     void everyOptimizationLevelMatchesTheJavaReference() {
         TinyVitReference ref = builder.reference();
         float[] expected = ref.logits(pixels, 4);

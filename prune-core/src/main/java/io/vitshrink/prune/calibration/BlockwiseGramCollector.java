@@ -13,6 +13,7 @@ import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.model.ValueInfo;
 import io.vitshrink.onnx.runtime.Runner;
 import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.prune.refine.ImageValues;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -165,6 +166,60 @@ public final class BlockwiseGramCollector {
             }
         }
         return new Statistics(grams, crosses);
+    }
+
+    /**
+     * Values computed inside one block of {@code model} from the kept stream, image after image
+     * (for block refinement, {@link io.vitshrink.prune.refine.BlockRefiner}).
+     */
+    public Map<String, ImageValues> values(Model model, String blockInput, List<String> names) {
+        return collectValues(model, blockInput, names, stream);
+    }
+
+    /** The same values inside the dense {@code model}'s block, from the kept dense stream. */
+    public Map<String, ImageValues> denseValues(Model dense, String blockInput, List<String> names) {
+        if (denseStream.size() != stream.size()) {
+            throw new IllegalStateException("start(..., keepDense = true) first");
+        }
+        return collectValues(dense, blockInput, names, denseStream);
+    }
+
+    /** The kept stream itself (the current block's input on the pruned model), image after image. */
+    public ImageValues streamValues() {
+        return concat(new ArrayList<>(stream));
+    }
+
+    private Map<String, ImageValues> collectValues(Model model, String blockInput, List<String> names, List<float[]> from) {
+        Model block = subgraph(model, blockInput, names);
+        Map<String, List<float[]>> parts = new LinkedHashMap<>();
+        names.forEach(n -> parts.put(n, new ArrayList<>()));
+        try (Runner r = Runner.open(block, options)) {
+            for (int i = 0; i < from.size(); i++) {
+                Map<String, Runner.FloatOutput> out = r.runFloats(Map.of(blockInput, Tensor.ofFloats(blockInput, shapes.get(i), from.get(i))),
+                        names);
+                names.forEach(n -> parts.get(n).add(out.get(n).data()));
+            }
+        }
+        Map<String, ImageValues> values = new LinkedHashMap<>();
+        parts.forEach((n, p) -> values.put(n, concat(p)));
+        return values;
+    }
+
+    /** Per-batch arrays of one value as one {@link ImageValues}; its width is that of the stream's tokens' value. */
+    private ImageValues concat(List<float[]> parts) {
+        int images = batchSizes.stream().mapToInt(Integer::intValue).sum();
+        long total = parts.stream().mapToLong(p -> p.length).sum();
+        long tokens = shapes.get(0).length == 3 ? shapes.get(0)[1] : 0;
+        if (tokens <= 0 || total % ((long) images * tokens) != 0) {
+            throw new IllegalStateException("the stream is not [images, tokens, width]");
+        }
+        float[] all = new float[Math.toIntExact(total)];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return new ImageValues(all, images, (int) tokens, (int) (total / ((long) images * tokens)));
     }
 
     /** Replaces the kept dense stream by the output of the block of the dense {@code model}. */

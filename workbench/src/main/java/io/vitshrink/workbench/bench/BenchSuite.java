@@ -131,12 +131,14 @@ public final class BenchSuite {
             Spread.ratios(passOrt, infer).putInto(out, "calib_pass_ort_over_infer");
             Spread.ratios(passObservers, infer).putInto(out, "calib_pass_observers_over_infer");
 
-            try (Runner q = Runner.open(quantized, runnerOptions)) {
+            // timed in turn: both sessions without spinning workers (RunnerOptions#withoutSpinning)
+            RunnerOptions timing = runnerOptions.withoutSpinning();
+            try (Runner q = Runner.open(quantized, timing); Runner f = Runner.open(subject.model(), timing)) {
                 LatencyBench bench = new LatencyBench(settings.warmup(), settings.latencyRuns());
                 int[] chw = {(int) batches.get(0).shape()[1], (int) batches.get(0).shape()[2], (int) batches.get(0).shape()[3]};
                 for (int b : settings.latencyBatches()) {
                     log.accept("W8A8 against float latency, batch " + b);
-                    LatencyBench.Pair p = bench.measurePair(q, model, b, chw[0], chw[1], chw[2]);
+                    LatencyBench.Pair p = bench.measurePair(q, f, b, chw[0], chw[1], chw[2]);
                     out.put("w8a8_latency_ratio_b" + b, p.ratio()).put("w8a8_latency_ms_p50_b" + b, p.model().p50())
                             .put("float_latency_ms_p50_b" + b, p.reference().p50());
                 }

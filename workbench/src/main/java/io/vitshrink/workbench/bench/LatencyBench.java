@@ -33,6 +33,8 @@ public final class LatencyBench {
     /**
      * Times two sessions on the same input, alternating run by run, so that machine noise (other
      * processes, thermal state) hits both alike and their ratio stays meaningful on shared machines.
+     * Open both sessions {@link io.vitshrink.onnx.runtime.RunnerOptions#withoutSpinning() without
+     * spinning}: otherwise each run shares the cores with the other session's still-spinning workers.
      */
     public Pair measurePair(Runner model, Runner reference, int batch, int channels, int height, int width) {
         Map<String, Tensor> feedM = feed(model, batch, channels, height, width);

@@ -6,6 +6,7 @@ import io.vitshrink.onnx.model.Dim;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.model.ValueInfo;
 import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.workbench.bench.LatencyBench;
 import io.vitshrink.workbench.bench.LatencyStats;
 import io.vitshrink.workbench.output.JsonResult;
@@ -132,8 +133,9 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("reference", reference.getFileName().toString()).put("reference_size_bytes", Files.size(reference))
                     .put("size_ratio", (double) Files.size(model) / Files.size(reference));
         }
-        try (Runner runner = Runner.open(m, runtime.toRunnerOptions());
-                Runner refRunner = ref == null ? null : Runner.open(ref, runtime.toRunnerOptions())) {
+        // two sessions timed in turn must not spin (RunnerOptions#withoutSpinning); a lone one keeps ORT's default
+        RunnerOptions timing = ref == null ? runtime.toRunnerOptions() : runtime.toRunnerOptions().withoutSpinning();
+        try (Runner runner = Runner.open(m, timing); Runner refRunner = ref == null ? null : Runner.open(ref, timing)) {
             boolean first = true;
             for (int b : batches) {
                 if (!output.quiet) {

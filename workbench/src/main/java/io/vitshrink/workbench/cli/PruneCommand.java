@@ -13,6 +13,7 @@ import io.vitshrink.prune.calibration.LoaderImages;
 import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.plan.PrunePlanJson;
 import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.refine.RefineSettings;
 import io.vitshrink.prune.weights.ImportanceScore;
 import io.vitshrink.prune.weights.LinearWeights;
 import io.vitshrink.prune.weights.PrunableLinears;
@@ -64,7 +65,7 @@ public final class PruneCommand implements Callable<Integer> {
     Double sparsity;
 
     @Option(names = "--target-macs", paramLabel = "F",
-            description = "the pruned model's effective MACs as a fraction of the input's (0.8 = 20% fewer)")
+            description = "the pruned model's effective MACs as a fraction of the input's (0.8 = 20%% fewer)")
     Double targetMacs;
 
     @Option(names = "--reconstruct", description = "update the kept weights by least squares on the calibration activations")
@@ -98,6 +99,26 @@ public final class PruneCommand implements Callable<Integer> {
                     + "min ‖X̃w − ((1 − A)X̃ + AX)w₀‖² (X̃ the pruned model's inputs, X the dense model's; A defaults to 1 when the "
                     + "option is given), so that every layer also corrects the drift of the layers before it")
     double denseTarget;
+
+    @Option(names = "--refine-steps", defaultValue = "0", paramLabel = "N",
+            description = "with block-by-block --reconstruct: after each block is pruned and reconstructed, N Adam steps on "
+                    + "the kept weights and biases of its attention, then of its MLP, toward the dense outputs on the "
+                    + "calibration images (every 8th image held out; the best held-out parameters are kept); 0 = off")
+    int refineSteps;
+
+    @Option(names = "--refine-lr", defaultValue = "0.001", paramLabel = "R",
+            description = "with --refine-steps: Adam step size relative to the RMS of each weight matrix (default: ${DEFAULT-VALUE})")
+    double refineLr;
+
+    @Option(names = "--refine-batch", defaultValue = "16", paramLabel = "B",
+            description = "with --refine-steps: calibration images per Adam step (default: ${DEFAULT-VALUE})")
+    int refineBatch;
+
+    @Option(names = "--refine-target", defaultValue = "0", paramLabel = "A",
+            description = "with --refine-steps: the dense model's residual stream's share of the target; 0 = the dense "
+                    + "sub-block's output on the pruned model's input, 1 = the dense model's stream itself, so each sub-block "
+                    + "also cancels drift left by the blocks before it (default: ${DEFAULT-VALUE})")
+    double refineTarget;
 
     @Option(names = "--group", defaultValue = "row",
             description = "comparison group of calibration scores: row (each band of output rows loses the same fraction; Wanda) "
@@ -258,7 +279,8 @@ public final class PruneCommand implements Callable<Integer> {
             throw new UserException("--group '" + group + "' is not known: use row or layer");
         }
         return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
-                layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost);
+                layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
+                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed));
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */

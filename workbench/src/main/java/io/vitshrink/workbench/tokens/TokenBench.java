@@ -19,7 +19,8 @@ public final class TokenBench {
             RunnerOptions options, boolean quiet) {
         JsonResult result = new JsonResult();
         LatencyBench bench = new LatencyBench(5, runs);
-        try (Runner m = Runner.open(reduced, options); Runner ref = Runner.open(reference, options)) {
+        RunnerOptions timing = options.withoutSpinning(); // see RunnerOptions#withoutSpinning
+        try (Runner m = Runner.open(reduced, timing); Runner ref = Runner.open(reference, timing)) {
             for (int b : batches) {
                 if (!quiet) {
                     System.err.printf("bench: batch %d, 5 warm-up + %d timed runs of each model, interleaved%n", b, runs);

@@ -100,6 +100,25 @@ class PruneCliTest {
     }
 
     @Test
+    void blockRefinementRunsRecordsItsSettingsAndReplaysByteForByte() throws IOException {
+        CliRun r = CliRun.of(args("rf.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "20",
+                "--refine-target", "0.5"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode plan = json(dir.resolve("rf.plan.json"));
+        assertThat(plan.get("settings").get("refine_steps").asInt()).isEqualTo(20);
+        assertThat(plan.get("settings").get("refine_target").asDouble()).isEqualTo(0.5);
+        CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("rf.plan.json").toString(),
+                "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
+                "--image-size", "32", "--out", dir.resolve("rf-again.onnx").toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("rf-again.onnx"))).isEqualTo(Files.readAllBytes(dir.resolve("rf.onnx")));
+        CliRun noRecon = CliRun.of(args("x4.onnx", "--sparsity", "0.5", "--refine-steps", "5"));
+        assertThat(noRecon.exitCode()).isEqualTo(2);
+        assertThat(noRecon.err().strip()).startsWith("vitshrink: --refine-steps").contains("--reconstruct").doesNotContain("\n");
+        assertThat(dir.resolve("x4.onnx")).doesNotExist();
+    }
+
+    @Test
     void badOptionsAreOneLineUserErrorsAndWriteNothing() {
         CliRun both = CliRun.of(args("x1.onnx", "--sparsity", "0.5", "--target-macs", "0.8"));
         assertThat(both.exitCode()).isEqualTo(2);

@@ -1,0 +1,193 @@
+package io.vitshrink.prune.refine;
+
+import io.vitshrink.onnx.model.Graph;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.vit.Activation;
+import io.vitshrink.onnx.vit.Attention;
+import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.onnx.vit.Mlp;
+import io.vitshrink.onnx.vit.TransformerBlock;
+import io.vitshrink.prune.calibration.BlockwiseGramCollector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Refines one pruned transformer block on the calibration images, its attention sub-block first,
+ * then its MLP on the refined attention's output: the kept weights and the biases of each sub-block
+ * move by masked Adam ({@link SubBlockRefiner}) toward the target of {@link RefineSettings#denseShare()},
+ * where the per-layer least squares before it could only fit each Linear to its own output.
+ *
+ * <p>Inputs are read at the LayerNorm outputs and outputs as what each sub-block adds to the residual
+ * stream, all {@code [images, tokens, width]} whatever transposes an exporter puts in between
+ * (torchvision's attention runs token-major). The sub-blocks are rewritten as standard ONNX graphs ({@link AttentionGraph}, {@link MlpGraph});
+ * before refining, the rewritten graph must reproduce the model's own sub-block output on the
+ * calibration images (relative error below {@link #MAX_FORM_ERROR}), else that sub-block is left as it
+ * is with a note (window attention with a position bias, a non-erf activation, another head layout).
+ */
+public final class BlockRefiner {
+    static final double MAX_FORM_ERROR = 1e-3;
+    private final RefineSettings settings;
+    private final SubBlockRefiner refiner;
+    private final List<String> notes;
+
+    /**
+     * @param notes receives one line per sub-block: what was refined and how much its held-out error moved
+     */
+    public BlockRefiner(RunnerOptions options, RefineSettings settings, List<String> notes) {
+        this.settings = settings;
+        this.refiner = new SubBlockRefiner(options);
+        this.notes = notes;
+    }
+
+    /**
+     * Refines the attention of block {@code b} of {@code pruned} (its input the stream {@code kept}
+     * holds); returns a new model, or {@code pruned} itself when nothing changed.
+     *
+     * @param prunedWeights per Linear name, its pruned weights ({@code [out, in]}); absent = dense
+     */
+    public Model refineAttention(Model pruned, Model dense, TransformerBlock b, Map<String, boolean[]> prunedWeights,
+            BlockwiseGramCollector kept) {
+        Attention a = b.attention();
+        String what = "block " + b.index() + " attention";
+        if (a.positionBias()) {
+            notes.add(what + " not refined: its scores carry a position bias the refinement graph does not model");
+            return pruned;
+        }
+        int heads = (int) a.heads();
+        int headDim = (int) a.headDim();
+        int width = heads * headDim;
+        List<Linear> qkv = a.fusedQkv() ? List.of(a.q(), a.q(), a.q()) : List.of(a.q(), a.k(), a.v());
+        int out = (int) a.proj().outFeatures();
+        int in = (int) a.q().inFeatures();
+        List<LinearParams> current = new ArrayList<>();
+        List<LinearParams> original = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int from = a.fusedQkv() ? i * width : 0;
+            current.add(LinearParams.read(pruned.graph(), qkv.get(i), from, width, prunedWeights.get(qkv.get(i).name())));
+            original.add(LinearParams.read(dense.graph(), qkv.get(i), from, width, null));
+        }
+        current.add(LinearParams.read(pruned.graph(), a.proj(), 0, out, prunedWeights.get(a.proj().name())));
+        original.add(LinearParams.read(dense.graph(), a.proj(), 0, out, null));
+        SubBlockGraph forward = AttentionGraph.build(in, heads, headDim, out, (float) (1 / Math.sqrt(headDim)), false);
+        SubBlockGraph train = AttentionGraph.build(in, heads, headDim, out, (float) (1 / Math.sqrt(headDim)), true);
+        return refine(what, pruned, dense, b, kept, current, original, forward, train, false, b.norm1().output(), b.input(),
+                b.attentionResidual().output(0));
+    }
+
+    /** Refines the MLP of block {@code b} (after its attention); as {@link #refineAttention}. */
+    public Model refineMlp(Model pruned, Model dense, TransformerBlock b, Map<String, boolean[]> prunedWeights,
+            BlockwiseGramCollector kept) {
+        Mlp m = b.mlp();
+        String what = "block " + b.index() + " MLP";
+        Activation.Kind kind = m.activation().kind();
+        if (kind != Activation.Kind.GELU_ERF && kind != Activation.Kind.GELU_OP) {
+            notes.add(what + " not refined: its activation is " + kind.name().toLowerCase(Locale.ROOT) + ", the refinement graph uses erf GELU");
+            return pruned;
+        }
+        int in = (int) m.fc1().inFeatures();
+        int hidden = (int) m.fc1().outFeatures();
+        int out = (int) m.fc2().outFeatures();
+        List<LinearParams> current = List.of(
+                LinearParams.read(pruned.graph(), m.fc1(), 0, hidden, prunedWeights.get(m.fc1().name())),
+                LinearParams.read(pruned.graph(), m.fc2(), 0, out, prunedWeights.get(m.fc2().name())));
+        List<LinearParams> original = List.of(LinearParams.read(dense.graph(), m.fc1(), 0, hidden, null),
+                LinearParams.read(dense.graph(), m.fc2(), 0, out, null));
+        return refine(what, pruned, dense, b, kept, current, original, MlpGraph.build(in, hidden, out, false),
+                MlpGraph.build(in, hidden, out, true), true, b.norm2().output(), b.attentionResidual().output(0), b.output());
+    }
+
+    /**
+     * @param xName the sub-block's input (its LayerNorm's output)
+     * @param residualIn the residual stream the sub-block's output is added to
+     * @param residualOut the stream after that Add: residualOut − residualIn is the model's own
+     *     sub-block output, which the standard form must reproduce (a layer scale would make it differ)
+     */
+    private Model refine(String what, Model pruned, Model dense, TransformerBlock b, BlockwiseGramCollector kept,
+            List<LinearParams> current, List<LinearParams> original, SubBlockGraph forward, SubBlockGraph train, boolean rows,
+            String xName, String residualIn, String residualOut) {
+        List<String> fetch = new ArrayList<>(List.of(xName, residualOut));
+        boolean fromStream = residualIn.equals(b.input());
+        if (!fromStream) {
+            fetch.add(residualIn);
+        }
+        Map<String, ImageValues> values = kept.values(pruned, b.input(), fetch);
+        ImageValues stream = fromStream ? kept.streamValues() : values.get(residualIn);
+        ImageValues y = values.get(residualOut).blend(1, stream, -1);
+        ImageValues x = values.get(xName);
+        int outWidth = y.width();
+        float[][] params = flatten(current);
+        ImageValues own = refiner.outputs(forward, rows, x, params, outWidth);
+        double formError = relativeError(own.data(), y.data());
+        if (!(formError < MAX_FORM_ERROR)) {
+            notes.add(String.format(Locale.ROOT, "%s not refined: the standard form differs from the model's by %.2g (relative)",
+                    what, formError));
+            return pruned;
+        }
+        ImageValues target = refiner.outputs(forward, rows, x, flatten(original), outWidth);
+        if (settings.denseShare() > 0) {
+            ImageValues denseStream = kept.denseValues(dense, b.input(), List.of(residualOut)).get(residualOut);
+            ImageValues drifted = denseStream.blend(1, stream, -1); // what the sub-block must add to reach the dense stream
+            target = target.blend(1 - settings.denseShare(), drifted, settings.denseShare());
+        }
+        SubBlockRefiner.Result r = refiner.refine(train, forward, rows, x, target, params, frozen(current), stepSizes(current), settings);
+        notes.add(String.format(Locale.ROOT, "%s refined: held-out error %.4f → %.4f (best after step %d of %d, %.1f s)", what,
+                r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds()));
+        if (r.bestStep() == 0) {
+            return pruned;
+        }
+        unflatten(params, current);
+        Model copy = pruned.copy();
+        Graph g = copy.graph();
+        current.forEach(p -> p.write(g));
+        return copy;
+    }
+
+    private static float[][] flatten(List<LinearParams> ps) {
+        float[][] a = new float[ps.size() * 2][];
+        for (int i = 0; i < ps.size(); i++) {
+            a[2 * i] = ps.get(i).weight.clone();
+            a[2 * i + 1] = ps.get(i).bias.clone();
+        }
+        return a;
+    }
+
+    private static void unflatten(float[][] a, List<LinearParams> ps) {
+        for (int i = 0; i < ps.size(); i++) {
+            System.arraycopy(a[2 * i], 0, ps.get(i).weight, 0, a[2 * i].length);
+            System.arraycopy(a[2 * i + 1], 0, ps.get(i).bias, 0, a[2 * i + 1].length);
+        }
+    }
+
+    private static boolean[][] frozen(List<LinearParams> ps) {
+        boolean[][] f = new boolean[ps.size() * 2][];
+        for (int i = 0; i < ps.size(); i++) {
+            f[2 * i] = ps.get(i).weightFrozen();
+            f[2 * i + 1] = ps.get(i).biasFrozen();
+        }
+        return f;
+    }
+
+    private static double[] stepSizes(List<LinearParams> ps) {
+        double[] s = new double[ps.size() * 2];
+        for (int i = 0; i < ps.size(); i++) {
+            double rms = ps.get(i).weightRms();
+            s[2 * i] = rms;
+            s[2 * i + 1] = rms;
+        }
+        return s;
+    }
+
+    static double relativeError(float[] a, float[] ref) {
+        double num = 0;
+        double den = 0;
+        for (int k = 0; k < a.length; k++) {
+            double d = a[k] - ref[k];
+            num += d * d;
+            den += (double) ref[k] * ref[k];
+        }
+        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+    }
+}

@@ -1,0 +1,179 @@
+package io.vitshrink.prune.refine;
+
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Fits the parameters of one sub-block to targets on the calibration images by masked Adam
+ * ({@link MaskedAdam}), its gradients computed by ONNX Runtime on a {@link SubBlockGraph}. Every
+ * eighth image is held out: the parameters kept are those with the lowest held-out error seen
+ * (checked before the first step too), so refinement never leaves a sub-block worse on images it did
+ * not fit than the reconstruction it started from.
+ */
+public final class SubBlockRefiner {
+    private static final int HOLDOUT_EVERY = 8;
+    private final RunnerOptions options;
+
+    public SubBlockRefiner(RunnerOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * What a refinement did.
+     *
+     * @param startError held-out Σ(y − t)² / Σ t² before the first step
+     * @param bestError the same for the parameters kept
+     * @param bestStep the step after which they were seen (0 = the starting parameters)
+     */
+    public record Result(double startError, double bestError, int bestStep, int steps, double seconds) {
+    }
+
+    /**
+     * @param train the training graph (with gradients); {@code forward} the same sub-block without them
+     * @param rows feed x and target as {@code [images·tokens, width]} (token-wise sub-blocks) instead of
+     *     {@code [images, tokens, width]}
+     * @param params in the graphs' parameter order, updated in place
+     * @param frozen per parameter, true where it stays (pruned weights), or null
+     * @param relativeStep per parameter, the Adam step size is this times {@code settings.learningRate()}
+     */
+    public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
+            float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings) {
+        long t0 = System.nanoTime();
+        List<Integer> fit = new ArrayList<>();
+        List<Integer> held = new ArrayList<>();
+        for (int i = 0; i < x.images(); i++) {
+            (x.images() >= HOLDOUT_EVERY && i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1 ? held : fit).add(i);
+        }
+        if (held.isEmpty()) {
+            held = fit; // too few images to hold any out: the error is measured on the fitted ones
+        }
+        double[] step = new double[params.length];
+        for (int i = 0; i < step.length; i++) {
+            step[i] = relativeStep[i] * settings.learningRate();
+        }
+        MaskedAdam adam = new MaskedAdam(params, frozen, step);
+        SplittableRandom random = new SplittableRandom(settings.seed());
+        int batch = Math.min(settings.imagesPerStep(), fit.size());
+        int checkEvery = Math.max(10, settings.steps() / 10);
+        try (Runner trainRun = Runner.open(train.model(), options); Runner forwardRun = Runner.open(forward.model(), options)) {
+            double start = error(forwardRun, forward, rows, x, target, params, held);
+            double best = start;
+            int bestStep = 0;
+            float[][] bestParams = copy(params);
+            int[] order = shuffled(fit, random);
+            int cursor = 0;
+            for (int s = 1; s <= settings.steps(); s++) {
+                int[] images = new int[batch];
+                for (int i = 0; i < batch; i++) {
+                    if (cursor == order.length) {
+                        order = shuffled(fit, random);
+                        cursor = 0;
+                    }
+                    images[i] = order[cursor++];
+                }
+                Map<String, Runner.FloatOutput> out = trainRun.runFloats(feeds(train, rows, x, target, params, images), train.gradients());
+                float[][] grads = new float[params.length][];
+                for (int i = 0; i < params.length; i++) {
+                    grads[i] = out.get(train.gradients().get(i)).data();
+                }
+                adam.step(grads);
+                if (s % checkEvery == 0 || s == settings.steps()) {
+                    double e = error(forwardRun, forward, rows, x, target, params, held);
+                    if (e < best) {
+                        best = e;
+                        bestStep = s;
+                        bestParams = copy(params);
+                    }
+                }
+            }
+            for (int i = 0; i < params.length; i++) {
+                System.arraycopy(bestParams[i], 0, params[i], 0, params[i].length);
+            }
+            return new Result(start, best, bestStep, settings.steps(), (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** Σ(y − t)² / Σ t² over the given images, in batches of 16. */
+    double error(Runner run, SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
+            List<Integer> images) {
+        double loss = 0;
+        double energy = 0;
+        for (int from = 0; from < images.size(); from += 16) {
+            int[] part = images.subList(from, Math.min(images.size(), from + 16)).stream().mapToInt(Integer::intValue).toArray();
+            Map<String, Tensor> feed = feeds(graph, rows, x, target, params, part);
+            loss += run.runFloats(feed, List.of(SubBlockGraph.LOSS)).get(SubBlockGraph.LOSS).data()[0];
+            for (float v : target.gather(part)) {
+                energy += (double) v * v;
+            }
+        }
+        return energy == 0 ? loss : loss / energy;
+    }
+
+    /** The sub-block's output y on every image with the given parameters ({@code outWidth} features per token). */
+    public ImageValues outputs(SubBlockGraph forward, boolean rows, ImageValues x, float[][] params, int outWidth) {
+        ImageValues zeros = new ImageValues(new float[x.images() * x.tokens() * outWidth], x.images(), x.tokens(), outWidth);
+        float[] y = new float[zeros.data().length];
+        int per = x.tokens() * outWidth;
+        try (Runner run = Runner.open(forward.model(), options)) {
+            for (int from = 0; from < x.images(); from += 16) {
+                int[] part = new int[Math.min(16, x.images() - from)];
+                for (int i = 0; i < part.length; i++) {
+                    part[i] = from + i;
+                }
+                float[] out = run.runFloats(feeds(forward, rows, x, zeros, params, part), List.of(SubBlockGraph.Y))
+                        .get(SubBlockGraph.Y).data();
+                System.arraycopy(out, 0, y, from * per, out.length);
+            }
+        }
+        return new ImageValues(y, x.images(), x.tokens(), outWidth);
+    }
+
+    /** Feeds of a sub-block graph for the given images. */
+    static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
+            int[] images) {
+        Map<String, Tensor> feed = new HashMap<>();
+        feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, images.length, x), x.gather(images)));
+        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, target), target.gather(images)));
+        feed.put(SubBlockGraph.GRAD_SCALE, Tensor.ofFloats(SubBlockGraph.GRAD_SCALE, new long[0],
+                new float[] {2f / ((float) images.length * x.tokens())}));
+        for (int i = 0; i < params.length; i++) {
+            String name = graph.parameters().get(i);
+            feed.put(name, Tensor.ofFloats(name, parameterShape(graph, i), params[i]));
+        }
+        return feed;
+    }
+
+    private static long[] parameterShape(SubBlockGraph graph, int i) {
+        return graph.model().graph().inputs().stream().filter(v -> v.name().equals(graph.parameters().get(i))).findFirst()
+                .orElseThrow().shape().stream().mapToLong(d -> d.value()).toArray();
+    }
+
+    private static long[] shape(boolean rows, int images, ImageValues v) {
+        return rows ? new long[] {(long) images * v.tokens(), v.width()} : new long[] {images, v.tokens(), v.width()};
+    }
+
+    private static int[] shuffled(List<Integer> items, SplittableRandom random) {
+        int[] a = items.stream().mapToInt(Integer::intValue).toArray();
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+        return a;
+    }
+
+    private static float[][] copy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
+    }
+}

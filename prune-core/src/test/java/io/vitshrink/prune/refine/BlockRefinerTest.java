@@ -1,0 +1,130 @@
+package io.vitshrink.prune.refine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.ExposedOutputs;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.testkit.ExportStyle;
+import io.vitshrink.onnx.testkit.SyntheticImages;
+import io.vitshrink.onnx.testkit.TinyVitBuilder;
+import io.vitshrink.onnx.testkit.TinyVitConfig;
+import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.prune.PruneListener;
+import io.vitshrink.prune.PruneMethod;
+import io.vitshrink.prune.PrunePipeline;
+import io.vitshrink.prune.PruneSettings;
+import io.vitshrink.prune.TinyModels;
+import io.vitshrink.prune.plan.LayerMask;
+import io.vitshrink.prune.plan.PrunePlanJson;
+import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.weights.ImportanceScore;
+import io.vitshrink.prune.weights.LinearWeights;
+import io.vitshrink.prune.weights.PrunableLinears;
+import io.vitshrink.prune.weights.SparsityPattern;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Block refinement inside the pruning pipeline, on tiny ViTs in ONNX Runtime. */
+class BlockRefinerTest {
+    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), PruneListener.NONE);
+    private static final PrunePipeline.Provenance PROVENANCE = new PrunePipeline.Provenance("tiny.onnx", "", "test",
+            Map.of("calib", "synthetic"));
+
+    private static PruneSettings settings(RefineSettings refine) {
+        return new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5, null,
+                Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, false).withRefine(refine);
+    }
+
+    /**
+     * Every export style's attention and MLP are recognized in the standard form (no "not refined"
+     * note), every sub-block's held-out error does not rise, and the pruned weights stay zero.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExportStyle.class, names = {"TIMM", "HUGGING_FACE", "TORCHVISION"})
+    void refinesEverySubBlockOfEveryExportStyleAndKeepsTheMasks(ExportStyle style) {
+        TinyVitConfig c = TinyModels.config(style, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, settings(new RefineSettings(40, 3e-3, 8, 0, 1)), TinyModels.calibration32(c),
+                PROVENANCE);
+        List<String> refined = r.notes().stream().filter(n -> n.contains(" refined: held-out error")).toList();
+        assertThat(refined).as(r.notes().toString()).hasSize(4); // 2 blocks × (attention, MLP)
+        assertThat(r.notes()).noneMatch(n -> n.contains("not refined"));
+        for (String n : refined) {
+            String[] e = n.replaceAll(".*held-out error ([0-9.]+) → ([0-9.]+).*", "$1 $2").split(" ");
+            assertThat(Double.parseDouble(e[1])).as(n).isLessThanOrEqualTo(Double.parseDouble(e[0]));
+        }
+        assertThat(refined).anyMatch(n -> !n.contains("best after step 0 "));
+        Map<String, Linear> linears = new java.util.HashMap<>();
+        PrunableLinears.of(AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).structure()).forEach(l -> linears.put(l.name(), l));
+        for (LayerMask mask : r.plan().layers()) {
+            float[] w = LinearWeights.read(r.pruned().graph(), linears.get(mask.linear()));
+            boolean[] pruned = mask.toMask().elements();
+            for (int k = 0; k < w.length; k++) {
+                if (pruned[k]) {
+                    assertThat(w[k]).as("%s[%d]", mask.linear(), k).isZero();
+                }
+            }
+        }
+    }
+
+    /**
+     * Refinement brings the last block's output on the calibration images closer to the dense
+     * model's than reconstruction alone, with either target, and a plan replays it exactly.
+     */
+    @Test
+    void refinementTracksTheDenseModelBetterAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result plain = PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c), PROVENANCE);
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        float[] dense = value(m, c, last);
+        double ePlain = meanSquared(dense, value(plain.pruned(), c, last));
+        for (double share : new double[] {0, 1}) {
+            PrunePipeline.Result refined = PIPELINE.run(m, settings(new RefineSettings(60, 3e-3, 8, share, 1)),
+                    TinyModels.calibration32(c), PROVENANCE);
+            double eRefined = meanSquared(dense, value(refined.pruned(), c, last));
+            assertThat(eRefined).as("target share %s", share).isLessThan(0.9 * ePlain);
+            assertThat(refined.plan().settings()).containsEntry("refine_steps", 60).containsEntry("refine_target", share);
+            Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(refined.plan())), TinyModels.calibration32(c));
+            assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(refined.pruned(), c));
+        }
+    }
+
+    @Test
+    void refinementNeedsBlockByBlockReconstruction() {
+        RefineSettings on = RefineSettings.steps(10);
+        assertThatThrownBy(() -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                null, Reconstruction.NONE, 0.01, false, TinyModels.IMAGE, true, false).withRefine(on))
+                .isInstanceOf(UserException.class).hasMessageContaining("--reconstruct");
+        assertThatThrownBy(() -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                null, Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, false, false).withRefine(on))
+                .isInstanceOf(UserException.class).hasMessageContaining("--one-shot");
+        assertThatThrownBy(() -> new RefineSettings(10, 0, 16, 0, 0)).isInstanceOf(UserException.class);
+        assertThatThrownBy(() -> new RefineSettings(10, 1e-3, 16, 1.5, 0)).isInstanceOf(UserException.class);
+    }
+
+    private static float[] value(Model m, TinyVitConfig c, String value) {
+        try (Runner run = Runner.open(ExposedOutputs.expose(m, List.of(value)), RunnerOptions.defaults())) {
+            return run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(TinyVitBuilder.INPUT,
+                    new long[] {32, c.channels(), c.imageSize(), c.imageSize()}, SyntheticImages.batch(c, 11, 32))),
+                    List.of(value)).get(value).data();
+        }
+    }
+
+    private static double meanSquared(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return s / a.length;
+    }
+}

@@ -1,0 +1,95 @@
+package io.vitshrink.prune.refine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-written backward passes against central finite differences of the forward graph's loss,
+ * every parameter array, in ONNX Runtime.
+ */
+class SubBlockGraphGradientTest {
+    private static final int IMAGES = 2;
+    private static final int TOKENS = 5;
+
+    @Test
+    void mlpGradientsMatchFiniteDifferences() {
+        checkGradients(MlpGraph.build(6, 12, 5, true), MlpGraph.build(6, 12, 5, false), true, 6, 5);
+    }
+
+    @Test
+    void attentionGradientsMatchFiniteDifferences() {
+        checkGradients(AttentionGraph.build(6, 2, 4, 5, 0.5f, true), AttentionGraph.build(6, 2, 4, 5, 0.5f, false), false, 6, 5);
+    }
+
+    private static void checkGradients(SubBlockGraph train, SubBlockGraph forward, boolean rows, int in, int out) {
+        SplittableRandom random = new SplittableRandom(3);
+        ImageValues x = tokens(random, in, 1.0);
+        ImageValues t = tokens(random, out, 1.0);
+        float[][] params = new float[train.parameters().size()][];
+        for (int i = 0; i < params.length; i++) {
+            long n = 1;
+            for (long d : shapeOf(train, i)) {
+                n *= d;
+            }
+            params[i] = random(random, (int) n, 0.4);
+        }
+        int[] all = {0, 1};
+        try (Runner tr = Runner.open(train.model(), RunnerOptions.defaults()); Runner fw = Runner.open(forward.model(), RunnerOptions.defaults())) {
+            Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(train, rows, x, t, params, all));
+            Map<String, io.vitshrink.onnx.runtime.Runner.FloatOutput> grads = tr.runFloats(feed, train.gradients());
+            for (int i = 0; i < params.length; i++) {
+                float[] g = grads.get(train.gradients().get(i)).data();
+                assertThat(g).as(train.parameters().get(i)).hasSize(params[i].length);
+                for (int k = 0; k < params[i].length; k += Math.max(1, params[i].length / 7)) {
+                    float keep = params[i][k];
+                    double eps = 1e-2;
+                    params[i][k] = (float) (keep + eps);
+                    double up = loss(fw, forward, rows, x, t, params);
+                    params[i][k] = (float) (keep - eps);
+                    double down = loss(fw, forward, rows, x, t, params);
+                    params[i][k] = keep;
+                    double numeric = (up - down) / (2 * eps);
+                    assertThat(g[k]).as("%s[%d]", train.parameters().get(i), k)
+                            .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
+                }
+            }
+        }
+    }
+
+    /** grad_scale 2: the gradient outputs are then exactly ∂loss/∂parameter. */
+    private static Map<String, Tensor> withUnitScale(Map<String, Tensor> feed) {
+        feed.put(SubBlockGraph.GRAD_SCALE, Tensor.ofFloats(SubBlockGraph.GRAD_SCALE, new long[0], new float[] {2f}));
+        return feed;
+    }
+
+    private static double loss(Runner fw, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues t, float[][] params) {
+        return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}), List.of(SubBlockGraph.LOSS))
+                .get(SubBlockGraph.LOSS).data()[0];
+    }
+
+    private static long[] shapeOf(SubBlockGraph g, int i) {
+        String name = g.parameters().get(i);
+        return g.model().graph().inputs().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow().shape().stream()
+                .mapToLong(d -> d.value()).toArray();
+    }
+
+    private static ImageValues tokens(SplittableRandom r, int width, double scale) {
+        float[] a = random(r, IMAGES * TOKENS * width, scale);
+        return new ImageValues(a, IMAGES, TOKENS, width);
+    }
+
+    private static float[] random(SplittableRandom r, int n, double scale) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) ((r.nextDouble() * 2 - 1) * scale);
+        }
+        return a;
+    }
+}
