@@ -9,6 +9,7 @@ import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.prune.PruneMethod;
 import io.vitshrink.prune.PrunePipeline;
 import io.vitshrink.prune.PruneSettings;
+import io.vitshrink.prune.calibration.CalibrationImages;
 import io.vitshrink.prune.calibration.LoaderImages;
 import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.plan.PrunePlanJson;
@@ -120,6 +121,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + "also cancels drift left by the blocks before it (default: ${DEFAULT-VALUE})")
     double refineTarget;
 
+    @Option(names = "--calib-mirror",
+            description = "also calibrate on the horizontal mirror of every calibration image: twice the tokens for "
+                    + "reconstruction and refinement from the same images (and twice the time)")
+    boolean calibMirror;
+
     @Option(names = "--group", defaultValue = "row",
             description = "comparison group of calibration scores: row (each band of output rows loses the same fraction; Wanda) "
                     + "or layer (default: ${DEFAULT-VALUE})")
@@ -201,14 +207,16 @@ public final class PruneCommand implements Callable<Integer> {
         if (evalSet != null) {
             DataOptions.checkFits(input, evalSet.recipe());
         }
-        LoaderImages images = calibSet == null ? null : new LoaderImages(calibSet.dataset(), calibSet.recipe(),
+        LoaderImages loaded = calibSet == null ? null : new LoaderImages(calibSet.dataset(), calibSet.recipe(),
                 dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
+        boolean mirror = prunePlan == null ? calibMirror : Boolean.parseBoolean(prunePlan.setting("calib_mirror", "false"));
+        CalibrationImages images = loaded == null || !mirror ? loaded : CalibrationImages.withMirrors(loaded);
         String sha = FileHash.sha256(model);
         JsonResult result = new JsonResult().put("model", model.getFileName().toString()).put("out", out.getFileName().toString());
         Model pruned;
         Model exported;
         QuantPlan quantization = null;
-        try (PrunePassProgress progress = new PrunePassProgress(images == null ? 0 : images.size(), output.quiet)) {
+        try (PrunePassProgress progress = new PrunePassProgress(loaded == null ? 0 : loaded.size() * (mirror ? 2 : 1), output.quiet)) {
             PrunePipeline pipeline = new PrunePipeline(runtime.toRunnerOptions(), progress);
             if (prunePlan != null) {
                 pruned = pipeline.apply(input, prunePlan, images);
@@ -218,6 +226,9 @@ public final class PruneCommand implements Callable<Integer> {
                     calibration.put("calib", calibSet.source());
                     calibration.put("calib_size", calibSet.dataset().size());
                     calibration.put("calib_seed", calibOptions.seed);
+                    if (mirror) {
+                        calibration.put("calib_mirror", true);
+                    }
                     calibration.put("preset", calibSet.recipe().name());
                 }
                 PrunePipeline.Result r = pipeline.run(input, settings,

@@ -100,13 +100,14 @@ class PruneCliTest {
     }
 
     @Test
-    void blockRefinementRunsRecordsItsSettingsAndReplaysByteForByte() throws IOException {
+    void blockRefinementWithMirroredImagesRecordsItsSettingsAndReplaysByteForByte() throws IOException {
         CliRun r = CliRun.of(args("rf.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "20",
-                "--refine-target", "0.5"));
+                "--refine-target", "0.5", "--calib-mirror"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode plan = json(dir.resolve("rf.plan.json"));
         assertThat(plan.get("settings").get("refine_steps").asInt()).isEqualTo(20);
         assertThat(plan.get("settings").get("refine_target").asDouble()).isEqualTo(0.5);
+        assertThat(plan.get("settings").get("calib_mirror").asBoolean()).isTrue();
         CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("rf.plan.json").toString(),
                 "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
                 "--image-size", "32", "--out", dir.resolve("rf-again.onnx").toString());
