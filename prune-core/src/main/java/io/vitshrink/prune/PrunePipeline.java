@@ -130,7 +130,8 @@ public final class PrunePipeline {
             double denseTarget = Double.parseDouble(plan.setting("dense_target", "0"));
             RefineSettings refine = new RefineSettings(Integer.parseInt(plan.setting("refine_steps", "0")),
                     Double.parseDouble(plan.setting("refine_lr", "0.001")), Integer.parseInt(plan.setting("refine_batch", "16")),
-                    Double.parseDouble(plan.setting("refine_target", "0")), Long.parseLong(plan.setting("refine_seed", "0")));
+                    Double.parseDouble(plan.setting("refine_target", "0")), Long.parseLong(plan.setting("refine_seed", "0")),
+                    Double.parseDouble(plan.setting("refine_cls_weight", "1")));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,
                     (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();
@@ -174,7 +175,8 @@ public final class PrunePipeline {
                     + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");
         }
         boolean keepDense = denseTarget > 0 || refine.denseShare() > 0 && refine.enabled();
-        BlockRefiner refiner = refine.enabled() ? new BlockRefiner(options, refine, notes) : null;
+        BlockRefiner refiner = refine.enabled() ? new BlockRefiner(options, refine,
+                s.head() != null && s.head().pooling() == io.vitshrink.onnx.vit.ClassifierHead.Pooling.CLASS_TOKEN, notes) : null;
         if (denseTarget > 0 && !chained) {
             throw new UserException("--dense-target needs transformer blocks that read nothing but their input "
                     + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");

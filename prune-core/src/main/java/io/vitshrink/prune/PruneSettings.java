@@ -168,6 +168,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             m.put("refine_batch", refine.imagesPerStep());
             m.put("refine_target", refine.denseShare());
             m.put("refine_seed", refine.seed());
+            m.put("refine_cls_weight", refine.classTokenWeight());
         }
         if (method.removesHeads()) {
             m.put("head_cost", headCost);

@@ -30,14 +30,18 @@ import java.util.Map;
 public final class BlockRefiner {
     static final double MAX_FORM_ERROR = 1e-3;
     private final RefineSettings settings;
+    /** Whether the classifier reads token 0 alone (then {@link RefineSettings#classTokenWeight()} applies). */
+    private final boolean readsClassToken;
     private final SubBlockRefiner refiner;
     private final List<String> notes;
 
     /**
+     * @param readsClassToken whether the classifier reads the class token (position 0) alone
      * @param notes receives one line per sub-block: what was refined and how much its held-out error moved
      */
-    public BlockRefiner(RunnerOptions options, RefineSettings settings, List<String> notes) {
+    public BlockRefiner(RunnerOptions options, RefineSettings settings, boolean readsClassToken, List<String> notes) {
         this.settings = settings;
+        this.readsClassToken = readsClassToken;
         this.refiner = new SubBlockRefiner(options);
         this.notes = notes;
     }
@@ -132,7 +136,8 @@ public final class BlockRefiner {
             ImageValues drifted = denseStream.blend(1, stream, -1); // what the sub-block must add to reach the dense stream
             target = target.blend(1 - settings.denseShare(), drifted, settings.denseShare());
         }
-        SubBlockRefiner.Result r = refiner.refine(train, forward, rows, x, target, params, frozen(current), stepSizes(current), settings);
+        SubBlockRefiner.Result r = refiner.refine(train, forward, rows, x, target, params, frozen(current), stepSizes(current), settings,
+                tokenWeights(x.tokens()));
         notes.add(String.format(Locale.ROOT, "%s refined: held-out error %.4f → %.4f (best after step %d of %d, %.1f s)", what,
                 r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds()));
         if (r.bestStep() == 0) {
@@ -143,6 +148,17 @@ public final class BlockRefiner {
         Graph g = copy.graph();
         current.forEach(p -> p.write(g));
         return copy;
+    }
+
+    /** The class token (position 0) weighted {@link RefineSettings#classTokenWeight()} when the head reads it alone. */
+    private float[] tokenWeights(int tokens) {
+        if (!readsClassToken || settings.classTokenWeight() == 1) {
+            return null;
+        }
+        float[] w = new float[tokens];
+        java.util.Arrays.fill(w, 1f);
+        w[0] = (float) settings.classTokenWeight();
+        return w;
     }
 
     private static float[][] flatten(List<LinearParams> ps) {

@@ -15,15 +15,23 @@ import io.vitshrink.onnx.UserException;
  *     sub-block's output on the same (pruned-model) input, 1 at the dense model's residual stream
  *     itself, so that the sub-block also cancels the drift of the blocks before it
  * @param seed seed of the step batches
+ * @param classTokenWeight weight of the class token's error against each patch token's, when the
+ *     classifier reads the class token alone (it is the only token the head sees; 1 = all alike)
  */
-public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed) {
+public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
+        double classTokenWeight) {
 
     /** No refinement. */
-    public static final RefineSettings OFF = new RefineSettings(0, 1e-3, 16, 0, 0);
+    public static final RefineSettings OFF = new RefineSettings(0, 1e-3, 16, 0, 0, 1);
 
     /** Defaults with the given number of steps. */
     public static RefineSettings steps(int steps) {
-        return new RefineSettings(steps, 1e-3, 16, 0, 0);
+        return new RefineSettings(steps, 1e-3, 16, 0, 0, 1);
+    }
+
+    /** Settings with every token weighted alike. */
+    public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed) {
+        this(steps, learningRate, imagesPerStep, denseShare, seed, 1);
     }
 
     public RefineSettings {
@@ -35,6 +43,9 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
         }
         if (imagesPerStep < 1 || imagesPerStep > 4096) {
             throw new UserException("--refine-batch must be between 1 and 4096, not " + imagesPerStep);
+        }
+        if (!(classTokenWeight >= 1 && classTokenWeight <= 10_000)) {
+            throw new UserException("--refine-cls-weight must be between 1 and 10000, not " + classTokenWeight);
         }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);

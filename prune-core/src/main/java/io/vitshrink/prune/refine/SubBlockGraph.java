@@ -19,9 +19,10 @@ import java.util.Map;
  * compute the gradients (a Java loop ran the same products about twenty times slower).
  *
  * <p>Inputs: {@code x} (the sub-block's input after its LayerNorm), {@code target} (same shape as
- * the output), {@code grad_scale} (a scalar, 2 / tokens for a mean squared error per token), then
+ * the output), {@code grad_scale} (a scalar, 2 / tokens for a mean squared error per token),
+ * {@code token_weight} (the output's shape with 1 features: each token's weight in the loss), then
  * the parameters in {@link #parameters()} order. Outputs: {@code y} (the sub-block's output before
- * the residual Add), {@code loss} (Σ (y − target)²) and, in a training graph, one gradient per
+ * the residual Add), {@code loss} (Σ w·(y − target)²) and, in a training graph, one gradient per
  * parameter, {@code grad_<name>}.
  *
  * @param model the graph
@@ -33,6 +34,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
     public static final String X = "x";
     public static final String TARGET = "target";
     public static final String GRAD_SCALE = "grad_scale";
+    public static final String TOKEN_WEIGHT = "token_weight";
     public static final String Y = "y";
     public static final String LOSS = "loss";
     /** Opset of the written graphs (ReduceSum takes its axes as an input since 13). */
@@ -53,6 +55,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
             graph.addInput(new ValueInfo(X, DataType.FLOAT, Collections.nCopies(xRank, Dim.UNKNOWN)));
             graph.addInput(new ValueInfo(TARGET, DataType.FLOAT, Collections.nCopies(targetRank, Dim.UNKNOWN)));
             graph.addInput(new ValueInfo(GRAD_SCALE, DataType.FLOAT, List.of()));
+            graph.addInput(new ValueInfo(TOKEN_WEIGHT, DataType.FLOAT, Collections.nCopies(targetRank, Dim.UNKNOWN)));
         }
 
         /** Declares a parameter input of the given fixed shape. */
@@ -80,13 +83,16 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
             gradients.add(name);
         }
 
-        /** Outputs y and the loss Σ (y − target)²; returns (y − target) · grad_scale, the loss gradient scaled. */
+        /**
+         * Outputs y and the loss Σ w·(y − target)² (w the token's weight, broadcast over features);
+         * returns w·(y − target)·grad_scale, the loss gradient scaled.
+         */
         String lossAndOutputGradient(String y) {
             output(y, Y);
             String r = ops.op("Sub", List.of(y, TARGET));
-            output(ops.op("ReduceSum", List.of(ops.op("Mul", List.of(r, r))), Attribute.of("keepdims", 0L)),
-                    LOSS);
-            return ops.op("Mul", List.of(r, GRAD_SCALE));
+            String weighted = ops.op("Mul", List.of(r, TOKEN_WEIGHT));
+            output(ops.op("ReduceSum", List.of(ops.op("Mul", List.of(r, weighted))), Attribute.of("keepdims", 0L)), LOSS);
+            return ops.op("Mul", List.of(weighted, GRAD_SCALE));
         }
 
         /** {@code Xᵀ·D} and the column sums of D for a Linear whose 2-D input is X and output gradient D. */

@@ -41,9 +41,10 @@ public final class SubBlockRefiner {
      * @param params in the graphs' parameter order, updated in place
      * @param frozen per parameter, true where it stays (pruned weights), or null
      * @param relativeStep per parameter, the Adam step size is this times {@code settings.learningRate()}
+     * @param tokenWeights each token position's weight in the loss (and the held-out error), or null for 1
      */
     public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
-            float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings) {
+            float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights) {
         long t0 = System.nanoTime();
         List<Integer> fit = new ArrayList<>();
         List<Integer> held = new ArrayList<>();
@@ -62,7 +63,7 @@ public final class SubBlockRefiner {
         int batch = Math.min(settings.imagesPerStep(), fit.size());
         int checkEvery = Math.max(10, settings.steps() / 10);
         try (Runner trainRun = Runner.open(train.model(), options); Runner forwardRun = Runner.open(forward.model(), options)) {
-            double start = error(forwardRun, forward, rows, x, target, params, held);
+            double start = error(forwardRun, forward, rows, x, target, params, held, tokenWeights);
             double best = start;
             int bestStep = 0;
             float[][] bestParams = copy(params);
@@ -77,14 +78,15 @@ public final class SubBlockRefiner {
                     }
                     images[i] = order[cursor++];
                 }
-                Map<String, Runner.FloatOutput> out = trainRun.runFloats(feeds(train, rows, x, target, params, images), train.gradients());
+                Map<String, Runner.FloatOutput> out = trainRun.runFloats(feeds(train, rows, x, target, params, images, tokenWeights),
+                        train.gradients());
                 float[][] grads = new float[params.length][];
                 for (int i = 0; i < params.length; i++) {
                     grads[i] = out.get(train.gradients().get(i)).data();
                 }
                 adam.step(grads);
                 if (s % checkEvery == 0 || s == settings.steps()) {
-                    double e = error(forwardRun, forward, rows, x, target, params, held);
+                    double e = error(forwardRun, forward, rows, x, target, params, held, tokenWeights);
                     if (e < best) {
                         best = e;
                         bestStep = s;
@@ -99,17 +101,20 @@ public final class SubBlockRefiner {
         }
     }
 
-    /** Σ(y − t)² / Σ t² over the given images, in batches of 16. */
+    /** Σ w·(y − t)² / Σ w·t² over the given images, in batches of 16. */
     double error(Runner run, SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
-            List<Integer> images) {
+            List<Integer> images, float[] tokenWeights) {
         double loss = 0;
         double energy = 0;
+        int width = target.width();
         for (int from = 0; from < images.size(); from += 16) {
             int[] part = images.subList(from, Math.min(images.size(), from + 16)).stream().mapToInt(Integer::intValue).toArray();
-            Map<String, Tensor> feed = feeds(graph, rows, x, target, params, part);
+            Map<String, Tensor> feed = feeds(graph, rows, x, target, params, part, tokenWeights);
             loss += run.runFloats(feed, List.of(SubBlockGraph.LOSS)).get(SubBlockGraph.LOSS).data()[0];
-            for (float v : target.gather(part)) {
-                energy += (double) v * v;
+            float[] t = target.gather(part);
+            for (int k = 0; k < t.length; k++) {
+                double w = tokenWeights == null ? 1 : tokenWeights[(k / width) % target.tokens()];
+                energy += w * t[k] * t[k];
             }
         }
         return energy == 0 ? loss : loss / energy;
@@ -134,10 +139,28 @@ public final class SubBlockRefiner {
         return new ImageValues(y, x.images(), x.tokens(), outWidth);
     }
 
-    /** Feeds of a sub-block graph for the given images. */
+    /** Feeds of a sub-block graph for the given images, every token weighted 1. */
     static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
             int[] images) {
+        return feeds(graph, rows, x, target, params, images, null);
+    }
+
+    /**
+     * Feeds of a sub-block graph for the given images.
+     *
+     * @param tokenWeights each token position's weight in the loss, or null for 1
+     */
+    static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
+            int[] images, float[] tokenWeights) {
         Map<String, Tensor> feed = new HashMap<>();
+        float[] w = new float[images.length * x.tokens()];
+        for (int i = 0; i < images.length; i++) {
+            for (int t = 0; t < x.tokens(); t++) {
+                w[i * x.tokens() + t] = tokenWeights == null ? 1f : tokenWeights[t];
+            }
+        }
+        long[] wShape = rows ? new long[] {w.length, 1} : new long[] {images.length, x.tokens(), 1};
+        feed.put(SubBlockGraph.TOKEN_WEIGHT, Tensor.ofFloats(SubBlockGraph.TOKEN_WEIGHT, wShape, w));
         feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, images.length, x), x.gather(images)));
         feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, target), target.gather(images)));
         feed.put(SubBlockGraph.GRAD_SCALE, Tensor.ofFloats(SubBlockGraph.GRAD_SCALE, new long[0],

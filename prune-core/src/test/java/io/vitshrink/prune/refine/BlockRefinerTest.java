@@ -99,6 +99,33 @@ class BlockRefinerTest {
         }
     }
 
+    /** Weighting the class token (the only one the head reads) lowers its error in the last block's output. */
+    @Test
+    void aWeightedClassTokenEndsCloserToTheDenseModel() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        float[] dense = value(m, c, last);
+        double[] clsError = new double[2];
+        double[] weights = {1, 50};
+        for (int i = 0; i < 2; i++) {
+            PrunePipeline.Result r = PIPELINE.run(m, settings(new RefineSettings(60, 3e-3, 8, 0, 1, weights[i])),
+                    TinyModels.calibration32(c), PROVENANCE);
+            float[] out = value(r.pruned(), c, last);
+            int width = c.width();
+            int tokens = out.length / (32 * width);
+            double e = 0;
+            for (int img = 0; img < 32; img++) {
+                for (int f = 0; f < width; f++) {
+                    int k = img * tokens * width + f; // token 0 of each image
+                    e += (out[k] - dense[k]) * (double) (out[k] - dense[k]);
+                }
+            }
+            clsError[i] = e;
+        }
+        assertThat(clsError[1]).isLessThan(clsError[0]);
+    }
+
     @Test
     void refinementNeedsBlockByBlockReconstruction() {
         RefineSettings on = RefineSettings.steps(10);

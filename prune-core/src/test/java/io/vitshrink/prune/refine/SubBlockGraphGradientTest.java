@@ -11,12 +11,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-written backward passes against central finite differences of the forward graph's loss,
- * every parameter array, in ONNX Runtime.
+ * The hand-written backward passes against central finite differences of the forward graph's
+ * (token-weighted) loss, every parameter array, in ONNX Runtime.
  */
 class SubBlockGraphGradientTest {
     private static final int IMAGES = 2;
     private static final int TOKENS = 5;
+    /** Unequal token weights, as with a weighted class token. */
+    private static final float[] WEIGHTS = {4f, 1f, 0.5f, 1f, 2f};
 
     @Test
     void mlpGradientsMatchFiniteDifferences() {
@@ -42,7 +44,7 @@ class SubBlockGraphGradientTest {
         }
         int[] all = {0, 1};
         try (Runner tr = Runner.open(train.model(), RunnerOptions.defaults()); Runner fw = Runner.open(forward.model(), RunnerOptions.defaults())) {
-            Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(train, rows, x, t, params, all));
+            Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(train, rows, x, t, params, all, WEIGHTS));
             Map<String, io.vitshrink.onnx.runtime.Runner.FloatOutput> grads = tr.runFloats(feed, train.gradients());
             for (int i = 0; i < params.length; i++) {
                 float[] g = grads.get(train.gradients().get(i)).data();
@@ -70,7 +72,7 @@ class SubBlockGraphGradientTest {
     }
 
     private static double loss(Runner fw, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues t, float[][] params) {
-        return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}), List.of(SubBlockGraph.LOSS))
+        return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}, WEIGHTS), List.of(SubBlockGraph.LOSS))
                 .get(SubBlockGraph.LOSS).data()[0];
     }
 

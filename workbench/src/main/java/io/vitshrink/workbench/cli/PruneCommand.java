@@ -121,6 +121,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + "also cancels drift left by the blocks before it (default: ${DEFAULT-VALUE})")
     double refineTarget;
 
+    @Option(names = "--refine-cls-weight", defaultValue = "1", paramLabel = "W",
+            description = "with --refine-steps, when the classifier reads the class token alone: weight of the class "
+                    + "token's error against each patch token's (default: ${DEFAULT-VALUE})")
+    double refineClsWeight;
+
     @Option(names = "--calib-mirror",
             description = "also calibrate on the horizontal mirror of every calibration image: twice the tokens for "
                     + "reconstruction and refinement from the same images (and twice the time)")
@@ -291,7 +296,7 @@ public final class PruneCommand implements Callable<Integer> {
         }
         return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
-                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed));
+                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight));
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */
