@@ -35,6 +35,9 @@ class HeapWatchTest {
         }
         assertThat(kept[kept.length - 1]).isNotNull();
         long grown = peak - baseline;
-        assertThat(grown).as("peak live growth").isGreaterThanOrEqualTo(32 * MB).isLessThan(32 * MB + 12 * MB);
+        // the baseline also holds whatever earlier tests in this JVM left live and that died since
+        // (0.6 MB once, in a full suite run): the lower bound allows for it; the garbage, many times
+        // the kept 32 MB, is what the upper bound keeps out
+        assertThat(grown).as("peak live growth").isGreaterThanOrEqualTo(32 * MB - 4 * MB).isLessThan(32 * MB + 12 * MB);
     }
 }
