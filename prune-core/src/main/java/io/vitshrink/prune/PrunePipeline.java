@@ -331,6 +331,9 @@ public final class PrunePipeline {
         if (!settings.allocate()) {
             double sp = settings.sparsity() != null ? settings.sparsity() : removeMacs / prunableMacs;
             linears.forEach(l -> out.put(l.name(), sp));
+            if (settings.mlpSparsity() != null) {
+                splitBetweenMlpAndAttention(a.structure(), linears, weights, sp, settings.mlpSparsity(), out, notes);
+            }
             return out;
         }
         List<LayerSensitivity> curves = new ArrayList<>();
@@ -349,6 +352,26 @@ public final class PrunePipeline {
         allocated.forEach((k, v) -> sb.append(' ').append(String.format(java.util.Locale.ROOT, "%.1f", v)));
         notes.add(sb.toString());
         return allocated;
+    }
+
+    /** MLP Linears at {@code mlp}; attention Linears at what keeps {@code overall} of {@code weights}. */
+    private static void splitBetweenMlpAndAttention(VitStructure s, List<Linear> linears, long weights, double overall, double mlp,
+            Map<String, Double> out, List<String> notes) {
+        java.util.Set<String> mlpNodes = new java.util.HashSet<>();
+        s.blocks().forEach(b -> {
+            mlpNodes.add(b.mlp().fc1().name());
+            mlpNodes.add(b.mlp().fc2().name());
+        });
+        long mlpWeights = linears.stream().filter(l -> mlpNodes.contains(l.name())).mapToLong(l -> l.inFeatures() * l.outFeatures()).sum();
+        long attentionWeights = weights - mlpWeights;
+        double attention = attentionWeights == 0 ? 0 : (overall * weights - mlp * mlpWeights) / attentionWeights;
+        if (!(attention >= 0 && attention < 1)) {
+            throw new UserException(String.format(java.util.Locale.ROOT, "--mlp-sparsity %.3f with --sparsity %.3f would leave the "
+                    + "attention at %.3f: choose values whose split is possible", mlp, overall, attention));
+        }
+        linears.forEach(l -> out.put(l.name(), mlpNodes.contains(l.name()) ? mlp : attention));
+        notes.add(String.format(java.util.Locale.ROOT, "sparsity split: MLP %.3f, attention %.3f (%d and %d weights)", mlp,
+                attention, mlpWeights, attentionWeights));
     }
 
     private static List<BlockCut> structuredCuts(AnalyzedModel a, PruneSettings settings, Map<String, InputGram> grams) {

@@ -34,6 +34,8 @@ import java.util.Map;
  *     the layer's own output on its drifted inputs (the default)
  * @param perRow compare calibration scores within each band of output rows (Wanda's group, the
  *     default) instead of across the layer
+ * @param mlpSparsity {@code --method block}: the MLPs' sparsity, the attention's then set so that the
+ *     overall {@code sparsity} holds; null = every Linear at {@code sparsity}
  * @param refine gradient refinement of each block after its reconstruction ({@link RefineSettings#OFF} = none)
  * @param headCost structured methods: a head counts this many times its MACs when units are ranked
  *     by energy per MAC (attention runs slower per MAC in ONNX Runtime than the Linears' GEMMs:
@@ -43,7 +45,25 @@ import java.util.Map;
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
         Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
         boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost,
-        RefineSettings refine) {
+        RefineSettings refine, Double mlpSparsity) {
+
+    /** Settings with one sparsity for every Linear. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+            boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost,
+            RefineSettings refine) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
+                layerByLayer, adaptiveMask, denseTarget, perRow, headCost, refine, null);
+    }
+
+    /**
+     * The same settings with the MLPs' Linears (fc1, fc2) at sparsity {@code mlp} and the attention's
+     * (q/k/v, proj) at whatever keeps the overall {@code --sparsity} of the blocks' Linear weights.
+     */
+    public PruneSettings withMlpSparsity(Double mlp) {
+        return new PruneSettings(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize,
+                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, refine, mlp);
+    }
 
     /** Settings without block refinement. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
@@ -56,7 +76,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
     /** The same settings with block refinement. */
     public PruneSettings withRefine(RefineSettings r) {
         return new PruneSettings(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize,
-                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, r);
+                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, r, mlpSparsity);
     }
 
     /** Settings with sequential calibration wherever it applies. */
@@ -129,6 +149,10 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             throw new UserException("--refine-steps refines block by block after reconstruction: it needs --reconstruct, "
                     + "a weight method and block-by-block calibration (not --one-shot)");
         }
+        if (mlpSparsity != null && (method != PruneMethod.BLOCK || sparsity == null || allocate || !(mlpSparsity > 0 && mlpSparsity < 1))) {
+            throw new UserException("--mlp-sparsity splits a --sparsity budget of --method block between the MLPs and the "
+                    + "attention (not with --allocate or --target-macs) and must be between 0 and 1, not " + mlpSparsity);
+        }
         if (!(damping > 0 && damping <= 10)) {
             throw new UserException("--damping must be in (0, 10], not " + damping);
         }
@@ -162,6 +186,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("adaptive_mask", adaptiveMask);
         m.put("dense_target", denseTarget);
         m.put("per_row", perRow);
+        if (mlpSparsity != null) {
+            m.put("mlp_sparsity", mlpSparsity);
+        }
         if (refine.enabled()) {
             m.put("refine_steps", refine.steps());
             m.put("refine_lr", refine.learningRate());

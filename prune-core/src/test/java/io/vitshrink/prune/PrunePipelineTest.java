@@ -289,6 +289,30 @@ class PrunePipelineTest {
         assertTrue(distinct.size() > 1, "not uniform: " + distinct);
     }
 
+    /** --mlp-sparsity: the MLPs at that sparsity, the attention at what keeps the overall budget. */
+    @Test
+    void mlpSparsitySplitsTheBudgetAndKeepsTheOverallSparsity() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                Reconstruction.NONE).withMlpSparsity(0.4), TinyModels.calibration(c), PROVENANCE);
+        // width 32, MLP 128: per block 3·32·32 + 32·32 = 4096 attention and 2·32·128 = 8192 MLP weights
+        double attention = (0.5 * 12288 - 0.4 * 8192) / 4096;
+        long removed = 0;
+        for (LayerMask mask : r.plan().layers()) {
+            boolean mlp = mask.linear().contains("mlp");
+            assertEquals(mlp ? 0.4 : attention, mask.sparsity(), 1.0 / 32, mask.linear()); // whole weights per row of 32 or 128
+            removed += Math.round(mask.sparsity() * mask.out() * mask.in());
+        }
+        assertEquals(0.5, removed / (2 * 12288.0), 0.02);
+        assertEquals(0.4, r.plan().settings().get("mlp_sparsity"));
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("sparsity split: MLP 0.400, attention 0.700")), r.notes().toString());
+        assertThrows(UserException.class, () -> PIPELINE.run(m, block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                Reconstruction.NONE).withMlpSparsity(0.05), TinyModels.calibration(c), PROVENANCE), "attention would exceed 1");
+        assertThrows(UserException.class, () -> block(SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                Reconstruction.NONE).withMlpSparsity(1.2));
+    }
+
     @Test
     void badSettingsAreUserErrors() {
         assertThrows(UserException.class, () -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(),

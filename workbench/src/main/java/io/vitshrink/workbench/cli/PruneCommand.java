@@ -126,6 +126,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + "token's error against each patch token's (default: ${DEFAULT-VALUE})")
     double refineClsWeight;
 
+    @Option(names = "--mlp-sparsity", paramLabel = "S",
+            description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
+                    + "(q/k/v, proj) to whatever keeps the overall --sparsity")
+    Double mlpSparsity;
+
     @Option(names = "--calib-mirror",
             description = "also calibrate on the horizontal mirror of every calibration image: twice the tokens for "
                     + "reconstruction and refinement from the same images (and twice the time)")
@@ -296,7 +301,8 @@ public final class PruneCommand implements Callable<Integer> {
         }
         return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
-                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight));
+                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight))
+                .withMlpSparsity(mlpSparsity);
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */
