@@ -24,11 +24,6 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** No refinement. */
     public static final RefineSettings OFF = new RefineSettings(0, 1e-3, 16, 0, 0, 1);
 
-    /** Defaults with the given number of steps. */
-    public static RefineSettings steps(int steps) {
-        return new RefineSettings(steps, 1e-3, 16, 0, 0, 1);
-    }
-
     /** Settings with every token weighted alike. */
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed) {
         this(steps, learningRate, imagesPerStep, denseShare, seed, 1);

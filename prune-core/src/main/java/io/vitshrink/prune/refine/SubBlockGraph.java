@@ -40,10 +40,6 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
     /** Opset of the written graphs (ReduceSum takes its axes as an input since 13). */
     static final int OPSET = 17;
 
-    public boolean trains() {
-        return !gradients.isEmpty();
-    }
-
     /** A graph under construction: inputs declared, nodes appended through {@link #ops}. */
     static final class Writer {
         final Graph graph = new Graph("vitshrink-refine");

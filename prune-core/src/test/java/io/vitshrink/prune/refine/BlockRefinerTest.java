@@ -128,7 +128,7 @@ class BlockRefinerTest {
 
     @Test
     void refinementNeedsBlockByBlockReconstruction() {
-        RefineSettings on = RefineSettings.steps(10);
+        RefineSettings on = new RefineSettings(10, 1e-3, 16, 0, 0);
         assertThatThrownBy(() -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
                 null, Reconstruction.NONE, 0.01, false, TinyModels.IMAGE, true, false).withRefine(on))
                 .isInstanceOf(UserException.class).hasMessageContaining("--reconstruct");
