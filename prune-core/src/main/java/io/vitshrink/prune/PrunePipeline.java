@@ -219,16 +219,18 @@ public final class PrunePipeline {
                     pruned = WeightPruner.apply(pruned, s, masks, r, grams, damping);
                     decided.addAll(masks);
                 }
-                if (refiner != null) {
+                boolean endsAttention = linears.contains(b.attention().proj());
+                boolean endsMlp = linears.contains(b.mlp().fc2());
+                if (refiner != null && (endsAttention || endsMlp)) {
                     // each sub-block once its last Linear is pruned, so that later stages measure refined inputs
                     Map<String, boolean[]> prunedWeights = new HashMap<>();
                     decided.stream().filter(m -> b.nodes().contains(m.linear()))
                             .forEach(m -> prunedWeights.put(m.linear(), m.toMask().elements()));
-                    if (linears.contains(b.attention().proj())) {
+                    if (endsAttention) {
                         listener.passStarted("refining block " + b.index() + " attention", pass, passes);
                         pruned = refiner.refineAttention(pruned, model, b, prunedWeights, kept);
                     }
-                    if (linears.contains(b.mlp().fc2())) {
+                    if (endsMlp) {
                         listener.passStarted("refining block " + b.index() + " MLP", pass, passes);
                         pruned = refiner.refineMlp(pruned, model, b, prunedWeights, kept);
                     }

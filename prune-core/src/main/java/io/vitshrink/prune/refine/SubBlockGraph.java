@@ -27,9 +27,10 @@ import java.util.Map;
  *
  * @param model the graph
  * @param parameters parameter input names in feeding order
+ * @param parameterShapes their shapes, in the same order
  * @param gradients gradient output names in the same order (empty for a forward-only graph)
  */
-public record SubBlockGraph(Model model, List<String> parameters, List<String> gradients) {
+public record SubBlockGraph(Model model, List<String> parameters, List<long[]> parameterShapes, List<String> gradients) {
 
     public static final String X = "x";
     public static final String TARGET = "target";
@@ -45,6 +46,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
         final Graph graph = new Graph("vitshrink-refine");
         final OpWriter ops = new OpWriter(graph, "refine", OPSET);
         final List<String> parameters = new ArrayList<>();
+        final List<long[]> shapes = new ArrayList<>();
         final List<String> gradients = new ArrayList<>();
 
         Writer(int xRank, int targetRank) {
@@ -62,6 +64,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
             }
             graph.addInput(new ValueInfo(name, DataType.FLOAT, dims));
             parameters.add(name);
+            shapes.add(shape.clone());
             return name;
         }
 
@@ -115,7 +118,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<String> g
                     throw new IllegalStateException("gradients written for " + gradients + ", parameters " + parameters);
                 }
             }
-            return new SubBlockGraph(m, List.copyOf(parameters), ordered);
+            return new SubBlockGraph(m, List.copyOf(parameters), List.copyOf(shapes), ordered);
         }
     }
 }

@@ -63,7 +63,8 @@ public final class SubBlockRefiner {
         int batch = Math.min(settings.imagesPerStep(), fit.size());
         int checkEvery = Math.max(10, settings.steps() / 10);
         try (Runner trainRun = Runner.open(train.model(), options); Runner forwardRun = Runner.open(forward.model(), options)) {
-            double start = error(forwardRun, forward, rows, x, target, params, held, tokenWeights);
+            double heldEnergy = energy(target, held, tokenWeights);
+            double start = error(forwardRun, forward, rows, x, target, params, held, tokenWeights, heldEnergy);
             double best = start;
             int bestStep = 0;
             float[][] bestParams = copy(params);
@@ -86,7 +87,7 @@ public final class SubBlockRefiner {
                 }
                 adam.step(grads);
                 if (s % checkEvery == 0 || s == settings.steps()) {
-                    double e = error(forwardRun, forward, rows, x, target, params, held, tokenWeights);
+                    double e = error(forwardRun, forward, rows, x, target, params, held, tokenWeights, heldEnergy);
                     if (e < best) {
                         best = e;
                         bestStep = s;
@@ -101,38 +102,45 @@ public final class SubBlockRefiner {
         }
     }
 
-    /** Σ w·(y − t)² / Σ w·t² over the given images, in batches of 16. */
-    double error(Runner run, SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
-            List<Integer> images, float[] tokenWeights) {
+    /** Σ w·(y − t)² / {@code energy} over the given images, in batches of 16. */
+    private static double error(Runner run, SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
+            List<Integer> images, float[] tokenWeights, double energy) {
         double loss = 0;
-        double energy = 0;
-        int width = target.width();
         for (int from = 0; from < images.size(); from += 16) {
             int[] part = images.subList(from, Math.min(images.size(), from + 16)).stream().mapToInt(Integer::intValue).toArray();
-            Map<String, Tensor> feed = feeds(graph, rows, x, target, params, part, tokenWeights);
-            loss += run.runFloats(feed, List.of(SubBlockGraph.LOSS)).get(SubBlockGraph.LOSS).data()[0];
-            float[] t = target.gather(part);
-            for (int k = 0; k < t.length; k++) {
-                double w = tokenWeights == null ? 1 : tokenWeights[(k / width) % target.tokens()];
-                energy += w * t[k] * t[k];
-            }
+            loss += run.runFloats(feeds(graph, rows, x, target, params, part, tokenWeights), List.of(SubBlockGraph.LOSS))
+                    .get(SubBlockGraph.LOSS).data()[0];
         }
         return energy == 0 ? loss : loss / energy;
     }
 
+    /** Σ w·t² of the target on the given images (the held-out error's denominator, the same at every check). */
+    private static double energy(ImageValues target, List<Integer> images, float[] tokenWeights) {
+        double energy = 0;
+        int per = target.tokens() * target.width();
+        for (int img : images) {
+            for (int k = 0; k < per; k++) {
+                double w = tokenWeights == null ? 1 : tokenWeights[k / target.width()];
+                double v = target.data()[img * per + k];
+                energy += w * v * v;
+            }
+        }
+        return energy;
+    }
+
     /** The sub-block's output y on every image with the given parameters ({@code outWidth} features per token). */
     public ImageValues outputs(SubBlockGraph forward, boolean rows, ImageValues x, float[][] params, int outWidth) {
-        ImageValues zeros = new ImageValues(new float[x.images() * x.tokens() * outWidth], x.images(), x.tokens(), outWidth);
-        float[] y = new float[zeros.data().length];
         int per = x.tokens() * outWidth;
+        float[] y = new float[x.images() * per];
         try (Runner run = Runner.open(forward.model(), options)) {
             for (int from = 0; from < x.images(); from += 16) {
                 int[] part = new int[Math.min(16, x.images() - from)];
                 for (int i = 0; i < part.length; i++) {
                     part[i] = from + i;
                 }
-                float[] out = run.runFloats(feeds(forward, rows, x, zeros, params, part), List.of(SubBlockGraph.Y))
-                        .get(SubBlockGraph.Y).data();
+                // the loss is not fetched: a zero target of the batch's size only fills the input
+                float[] out = run.runFloats(feeds(forward, rows, x, new float[part.length * per], outWidth, params, part, null),
+                        List.of(SubBlockGraph.Y)).get(SubBlockGraph.Y).data();
                 System.arraycopy(out, 0, y, from * per, out.length);
             }
         }
@@ -152,6 +160,11 @@ public final class SubBlockRefiner {
      */
     static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
             int[] images, float[] tokenWeights) {
+        return feeds(graph, rows, x, target.gather(images), target.width(), params, images, tokenWeights);
+    }
+
+    private static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, float[] targetBatch, int targetWidth,
+            float[][] params, int[] images, float[] tokenWeights) {
         Map<String, Tensor> feed = new HashMap<>();
         float[] w = new float[images.length * x.tokens()];
         for (int i = 0; i < images.length; i++) {
@@ -161,26 +174,21 @@ public final class SubBlockRefiner {
         }
         long[] wShape = rows ? new long[] {w.length, 1} : new long[] {images.length, x.tokens(), 1};
         feed.put(SubBlockGraph.TOKEN_WEIGHT, Tensor.ofFloats(SubBlockGraph.TOKEN_WEIGHT, wShape, w));
-        feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, images.length, x), x.gather(images)));
-        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, target), target.gather(images)));
+        feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, images.length, x.tokens(), x.width()), x.gather(images)));
+        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, x.tokens(), targetWidth),
+                targetBatch));
         feed.put(SubBlockGraph.GRAD_SCALE, Tensor.ofFloats(SubBlockGraph.GRAD_SCALE, new long[0],
                 new float[] {2f / ((float) images.length * x.tokens())}));
         for (int i = 0; i < params.length; i++) {
             String name = graph.parameters().get(i);
-            feed.put(name, Tensor.ofFloats(name, parameterShape(graph, i), params[i]));
+            feed.put(name, Tensor.ofFloats(name, graph.parameterShapes().get(i), params[i]));
         }
         return feed;
     }
 
-    private static long[] parameterShape(SubBlockGraph graph, int i) {
-        return graph.model().graph().inputs().stream().filter(v -> v.name().equals(graph.parameters().get(i))).findFirst()
-                .orElseThrow().shape().stream().mapToLong(d -> d.value()).toArray();
+    private static long[] shape(boolean rows, int images, int tokens, int width) {
+        return rows ? new long[] {(long) images * tokens, width} : new long[] {images, tokens, width};
     }
-
-    private static long[] shape(boolean rows, int images, ImageValues v) {
-        return rows ? new long[] {(long) images * v.tokens(), v.width()} : new long[] {images, v.tokens(), v.width()};
-    }
-
     private static int[] shuffled(List<Integer> items, SplittableRandom random) {
         int[] a = items.stream().mapToInt(Integer::intValue).toArray();
         for (int i = a.length - 1; i > 0; i--) {

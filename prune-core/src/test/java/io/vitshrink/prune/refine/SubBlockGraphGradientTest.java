@@ -37,7 +37,7 @@ class SubBlockGraphGradientTest {
         float[][] params = new float[train.parameters().size()][];
         for (int i = 0; i < params.length; i++) {
             long n = 1;
-            for (long d : shapeOf(train, i)) {
+            for (long d : train.parameterShapes().get(i)) {
                 n *= d;
             }
             params[i] = random(random, (int) n, 0.4);
@@ -74,12 +74,6 @@ class SubBlockGraphGradientTest {
     private static double loss(Runner fw, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues t, float[][] params) {
         return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}, WEIGHTS), List.of(SubBlockGraph.LOSS))
                 .get(SubBlockGraph.LOSS).data()[0];
-    }
-
-    private static long[] shapeOf(SubBlockGraph g, int i) {
-        String name = g.parameters().get(i);
-        return g.model().graph().inputs().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow().shape().stream()
-                .mapToLong(d -> d.value()).toArray();
     }
 
     private static ImageValues tokens(SplittableRandom r, int width, double scale) {
