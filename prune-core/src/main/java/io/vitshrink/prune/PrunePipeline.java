@@ -19,7 +19,9 @@ import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.BlockRefiner;
+import io.vitshrink.prune.refine.ImageValues;
 import io.vitshrink.prune.refine.RefineSettings;
+import io.vitshrink.prune.refine.WindowRefiner;
 import io.vitshrink.prune.structured.StructuredRewrite;
 import io.vitshrink.prune.structured.StructuredSelection;
 import io.vitshrink.prune.structured.UnitEnergy;
@@ -131,7 +133,8 @@ public final class PrunePipeline {
             RefineSettings refine = new RefineSettings(Integer.parseInt(plan.setting("refine_steps", "0")),
                     Double.parseDouble(plan.setting("refine_lr", "0.001")), Integer.parseInt(plan.setting("refine_batch", "16")),
                     Double.parseDouble(plan.setting("refine_target", "0")), Long.parseLong(plan.setting("refine_seed", "0")),
-                    Double.parseDouble(plan.setting("refine_cls_weight", "1")));
+                    Double.parseDouble(plan.setting("refine_cls_weight", "1")), Integer.parseInt(plan.setting("refine_window", "0")),
+                    Integer.parseInt(plan.setting("refine_window_steps", "0")));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,
                     (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();
@@ -171,12 +174,16 @@ public final class PrunePipeline {
                     && BlockwiseGramCollector.selfContained(model, b.input(), b.output());
         }
         if (refine.enabled() && !chained) {
-            throw new UserException("--refine-steps needs transformer blocks that read nothing but their input "
+            throw new UserException("--refine-steps and --refine-window need transformer blocks that read nothing but their input "
                     + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");
         }
         boolean keepDense = denseTarget > 0 || refine.denseShare() > 0 && refine.enabled();
-        BlockRefiner refiner = refine.enabled() ? new BlockRefiner(options, refine,
-                s.head() != null && s.head().pooling() == io.vitshrink.onnx.vit.ClassifierHead.Pooling.CLASS_TOKEN, notes) : null;
+        boolean readsClassToken = s.head() != null && s.head().pooling() == io.vitshrink.onnx.vit.ClassifierHead.Pooling.CLASS_TOKEN;
+        BlockRefiner refiner = refine.subBlocks() ? new BlockRefiner(options, refine, readsClassToken, notes) : null;
+        WindowRefiner windows = refine.windows() ? new WindowRefiner(options, refine, readsClassToken, notes) : null;
+        BlockwiseGramCollector.Snapshot windowStart = null;
+        ImageValues windowInput = null;
+        int windowFirst = 0;
         if (denseTarget > 0 && !chained) {
             throw new UserException("--dense-target needs transformer blocks that read nothing but their input "
                     + "(timm, Hugging Face and torchvision exports do); this model's blocks do not");
@@ -193,6 +200,12 @@ public final class PrunePipeline {
         }
         Model pruned = model;
         for (TransformerBlock b : blocks) {
+            int i = blocks.indexOf(b);
+            if (windows != null && i % refine.window() == 0) {
+                windowStart = kept.snapshot();
+                windowInput = kept.streamValues();
+                windowFirst = i;
+            }
             // layer by layer: q/k/v, then proj on the pruned attention, fc1, fc2 (only with the kept stream)
             List<List<Linear>> stages = layerByLayer && chained ? stages(blockLinears(s, b)) : List.of(blockLinears(s, b));
             for (int st = 0; st < stages.size(); st++) {
@@ -236,8 +249,27 @@ public final class PrunePipeline {
                     }
                 }
             }
+            boolean last = i == blocks.size() - 1;
+            if (windows != null && ((i + 1) % refine.window() == 0 || last)) {
+                List<TransformerBlock> window = blocks.subList(windowFirst, i + 1);
+                listener.passStarted("refining blocks " + windowFirst + "–" + i + " together", pass, passes);
+                Map<String, boolean[]> prunedWeights = new HashMap<>();
+                decided.forEach(m -> prunedWeights.put(m.linear(), m.toMask().elements()));
+                ImageValues denseOutput = refine.denseShare() > 0
+                        ? kept.denseValues(model, b.input(), List.of(b.output())).get(b.output()) : null;
+                Model refined = windows.refine(pruned, model, window, prunedWeights, windowInput,
+                        kept.values(pruned, b.input(), List.of(b.output())).get(b.output()), denseOutput);
+                if (refined != pruned && !last) {
+                    // the blocks before b changed: their outputs, b's input among them, are computed again
+                    kept.rewind(windowStart);
+                    for (TransformerBlock earlier : window.subList(0, window.size() - 1)) {
+                        kept.advance(refined, earlier.input(), earlier.output());
+                    }
+                }
+                pruned = refined;
+            }
             pass++;
-            if (chained && b != blocks.get(blocks.size() - 1)) {
+            if (chained && !last) {
                 kept.advance(pruned, b.input(), b.output());
                 if (keepDense) {
                     kept.advanceDense(model, b.input(), b.output());

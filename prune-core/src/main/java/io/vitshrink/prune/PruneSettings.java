@@ -146,7 +146,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             refine = RefineSettings.OFF;
         }
         if (refine.enabled() && (method.isStructured() || reconstruction == Reconstruction.NONE || !sequential)) {
-            throw new UserException("--refine-steps refines block by block after reconstruction: it needs --reconstruct, "
+            throw new UserException("--refine-steps and --refine-window refine block by block after reconstruction: they need --reconstruct, "
                     + "a weight method and block-by-block calibration (not --one-shot)");
         }
         if (mlpSparsity != null && (method != PruneMethod.BLOCK || sparsity == null || allocate || !(mlpSparsity > 0 && mlpSparsity < 1))) {
@@ -196,6 +196,10 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             m.put("refine_target", refine.denseShare());
             m.put("refine_seed", refine.seed());
             m.put("refine_cls_weight", refine.classTokenWeight());
+            if (refine.windows()) {
+                m.put("refine_window", refine.window());
+                m.put("refine_window_steps", refine.windowSteps());
+            }
         }
         if (method.removesHeads()) {
             m.put("head_cost", headCost);

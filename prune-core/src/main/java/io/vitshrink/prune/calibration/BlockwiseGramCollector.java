@@ -233,6 +233,26 @@ public final class BlockwiseGramCollector {
         }
     }
 
+    /** The kept stream at one point of the pipeline (its arrays are never written into, only replaced). */
+    public record Snapshot(List<float[]> stream, List<long[]> shapes) {
+    }
+
+    /** The kept stream as it is now, to {@link #rewind} to once the blocks it enters have changed. */
+    public Snapshot snapshot() {
+        return new Snapshot(List.copyOf(stream), List.copyOf(shapes));
+    }
+
+    /** Makes {@code s} the kept stream again; {@link #advance} then recomputes the blocks after it. */
+    public void rewind(Snapshot s) {
+        if (s.stream().size() != stream.size()) {
+            throw new IllegalStateException("a snapshot of another calibration run");
+        }
+        for (int i = 0; i < stream.size(); i++) {
+            stream.set(i, s.stream().get(i));
+            shapes.set(i, s.shapes().get(i));
+        }
+    }
+
     /** Replaces the kept stream by the output of the block of {@code model} (after it was pruned). */
     public void advance(Model model, String blockInput, String blockOutput) {
         Model block = subgraph(model, blockInput, List.of(blockOutput));

@@ -56,25 +56,17 @@ public final class BlockRefiner {
             BlockwiseGramCollector kept) {
         Attention a = b.attention();
         String what = "block " + b.index() + " attention";
-        if (a.positionBias()) {
-            notes.add(what + " not refined: its scores carry a position bias the refinement graph does not model");
+        String unsupported = unsupported(a);
+        if (unsupported != null) {
+            notes.add(what + " not refined: " + unsupported);
             return pruned;
         }
         int heads = (int) a.heads();
         int headDim = (int) a.headDim();
-        int width = heads * headDim;
-        List<Linear> qkv = a.fusedQkv() ? List.of(a.q(), a.q(), a.q()) : List.of(a.q(), a.k(), a.v());
         int out = (int) a.proj().outFeatures();
         int in = (int) a.q().inFeatures();
-        List<LinearParams> current = new ArrayList<>();
-        List<LinearParams> original = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            int from = a.fusedQkv() ? i * width : 0;
-            current.add(LinearParams.read(pruned.graph(), qkv.get(i), from, width, prunedWeights.get(qkv.get(i).name())));
-            original.add(LinearParams.read(dense.graph(), qkv.get(i), from, width, null));
-        }
-        current.add(LinearParams.read(pruned.graph(), a.proj(), 0, out, prunedWeights.get(a.proj().name())));
-        original.add(LinearParams.read(dense.graph(), a.proj(), 0, out, null));
+        List<LinearParams> current = attentionParams(pruned.graph(), a, prunedWeights);
+        List<LinearParams> original = attentionParams(dense.graph(), a, Map.of());
         SubBlockGraph forward = AttentionGraph.build(in, heads, headDim, out, (float) (1 / Math.sqrt(headDim)), false);
         SubBlockGraph train = AttentionGraph.build(in, heads, headDim, out, (float) (1 / Math.sqrt(headDim)), true);
         return refine(what, pruned, dense, b, kept, current, original, forward, train, false, b.norm1().output(), b.input(),
@@ -86,19 +78,16 @@ public final class BlockRefiner {
             BlockwiseGramCollector kept) {
         Mlp m = b.mlp();
         String what = "block " + b.index() + " MLP";
-        Activation.Kind kind = m.activation().kind();
-        if (kind != Activation.Kind.GELU_ERF && kind != Activation.Kind.GELU_OP) {
-            notes.add(what + " not refined: its activation is " + kind.name().toLowerCase(Locale.ROOT) + ", the refinement graph uses erf GELU");
+        String unsupported = unsupported(m);
+        if (unsupported != null) {
+            notes.add(what + " not refined: " + unsupported);
             return pruned;
         }
         int in = (int) m.fc1().inFeatures();
         int hidden = (int) m.fc1().outFeatures();
         int out = (int) m.fc2().outFeatures();
-        List<LinearParams> current = List.of(
-                LinearParams.read(pruned.graph(), m.fc1(), 0, hidden, prunedWeights.get(m.fc1().name())),
-                LinearParams.read(pruned.graph(), m.fc2(), 0, out, prunedWeights.get(m.fc2().name())));
-        List<LinearParams> original = List.of(LinearParams.read(dense.graph(), m.fc1(), 0, hidden, null),
-                LinearParams.read(dense.graph(), m.fc2(), 0, out, null));
+        List<LinearParams> current = mlpParams(pruned.graph(), m, prunedWeights);
+        List<LinearParams> original = mlpParams(dense.graph(), m, Map.of());
         return refine(what, pruned, dense, b, kept, current, original, MlpGraph.build(in, hidden, out, false),
                 MlpGraph.build(in, hidden, out, true), true, b.norm2().output(), b.attentionResidual().output(0), b.output());
     }
@@ -137,7 +126,7 @@ public final class BlockRefiner {
             target = target.blend(1 - settings.denseShare(), drifted, settings.denseShare());
         }
         SubBlockRefiner.Result r = refiner.refine(train, forward, rows, x, target, params, frozen(current), stepSizes(current), settings,
-                tokenWeights(x.tokens()));
+                tokenWeights(readsClassToken, settings, x.tokens()));
         notes.add(String.format(Locale.ROOT, "%s refined: held-out error %.4f → %.4f (best after step %d of %d, %.1f s)", what,
                 r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds()));
         if (r.bestStep() == 0) {
@@ -150,8 +139,38 @@ public final class BlockRefiner {
         return copy;
     }
 
+    /** Why the refinement graph cannot stand for this attention, or null when it can. */
+    static String unsupported(Attention a) {
+        return a.positionBias() ? "its scores carry a position bias the refinement graph does not model" : null;
+    }
+
+    /** Why the refinement graph cannot stand for this MLP, or null when it can. */
+    static String unsupported(Mlp m) {
+        Activation.Kind kind = m.activation().kind();
+        return kind == Activation.Kind.GELU_ERF || kind == Activation.Kind.GELU_OP ? null
+                : "its activation is " + kind.name().toLowerCase(Locale.ROOT) + ", the refinement graph uses erf GELU";
+    }
+
+    /** q, k, v (three ranges of a fused qkv Linear) and proj, in {@link AttentionGraph}'s order. */
+    static List<LinearParams> attentionParams(Graph g, Attention a, Map<String, boolean[]> prunedWeights) {
+        int width = (int) (a.heads() * a.headDim());
+        List<Linear> qkv = a.fusedQkv() ? List.of(a.q(), a.q(), a.q()) : List.of(a.q(), a.k(), a.v());
+        List<LinearParams> params = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            params.add(LinearParams.read(g, qkv.get(i), a.fusedQkv() ? i * width : 0, width, prunedWeights.get(qkv.get(i).name())));
+        }
+        params.add(LinearParams.read(g, a.proj(), 0, (int) a.proj().outFeatures(), prunedWeights.get(a.proj().name())));
+        return params;
+    }
+
+    /** fc1 and fc2, in {@link MlpGraph}'s order. */
+    static List<LinearParams> mlpParams(Graph g, Mlp m, Map<String, boolean[]> prunedWeights) {
+        return List.of(LinearParams.read(g, m.fc1(), 0, (int) m.fc1().outFeatures(), prunedWeights.get(m.fc1().name())),
+                LinearParams.read(g, m.fc2(), 0, (int) m.fc2().outFeatures(), prunedWeights.get(m.fc2().name())));
+    }
+
     /** The class token (position 0) weighted {@link RefineSettings#classTokenWeight()} when the head reads it alone. */
-    private float[] tokenWeights(int tokens) {
+    static float[] tokenWeights(boolean readsClassToken, RefineSettings settings, int tokens) {
         if (!readsClassToken || settings.classTokenWeight() == 1) {
             return null;
         }
@@ -161,7 +180,7 @@ public final class BlockRefiner {
         return w;
     }
 
-    private static float[][] flatten(List<LinearParams> ps) {
+    static float[][] flatten(List<LinearParams> ps) {
         float[][] a = new float[ps.size() * 2][];
         for (int i = 0; i < ps.size(); i++) {
             a[2 * i] = ps.get(i).weight.clone();
@@ -170,14 +189,14 @@ public final class BlockRefiner {
         return a;
     }
 
-    private static void unflatten(float[][] a, List<LinearParams> ps) {
+    static void unflatten(float[][] a, List<LinearParams> ps) {
         for (int i = 0; i < ps.size(); i++) {
             System.arraycopy(a[2 * i], 0, ps.get(i).weight, 0, a[2 * i].length);
             System.arraycopy(a[2 * i + 1], 0, ps.get(i).bias, 0, a[2 * i + 1].length);
         }
     }
 
-    private static boolean[][] frozen(List<LinearParams> ps) {
+    static boolean[][] frozen(List<LinearParams> ps) {
         boolean[][] f = new boolean[ps.size() * 2][];
         for (int i = 0; i < ps.size(); i++) {
             f[2 * i] = ps.get(i).weightFrozen();
@@ -186,7 +205,7 @@ public final class BlockRefiner {
         return f;
     }
 
-    private static double[] stepSizes(List<LinearParams> ps) {
+    static double[] stepSizes(List<LinearParams> ps) {
         double[] s = new double[ps.size() * 2];
         for (int i = 0; i < ps.size(); i++) {
             double rms = ps.get(i).weightRms();

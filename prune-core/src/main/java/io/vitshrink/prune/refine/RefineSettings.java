@@ -17,9 +17,12 @@ import io.vitshrink.onnx.UserException;
  * @param seed seed of the step batches
  * @param classTokenWeight weight of the class token's error against each patch token's, when the
  *     classifier reads the class token alone (it is the only token the head sees; 1 = all alike)
+ * @param window after every {@code window} blocks, those blocks are refined together toward the
+ *     output of the last of them ({@link WindowRefiner}); 0 = no window refinement
+ * @param windowSteps Adam steps per window
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
-        double classTokenWeight) {
+        double classTokenWeight, int window, int windowSteps) {
 
     /** No refinement. */
     public static final RefineSettings OFF = new RefineSettings(0, 1e-3, 16, 0, 0, 1);
@@ -27,6 +30,11 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** Settings with every token weighted alike. */
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed) {
         this(steps, learningRate, imagesPerStep, denseShare, seed, 1);
+    }
+
+    /** Settings without window refinement. */
+    public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed, double classTokenWeight) {
+        this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, 0, 0);
     }
 
     public RefineSettings {
@@ -42,12 +50,37 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
         if (!(classTokenWeight >= 1 && classTokenWeight <= 10_000)) {
             throw new UserException("--refine-cls-weight must be between 1 and 10000, not " + classTokenWeight);
         }
+        if (window < 0 || window > 1000) {
+            throw new UserException("--refine-window must be between 0 and 1000 blocks, not " + window);
+        }
+        if (windowSteps < 0 || windowSteps > 100_000) {
+            throw new UserException("--refine-window-steps must be between 0 and 100000, not " + windowSteps);
+        }
+        if (window > 0 && windowSteps == 0) {
+            throw new UserException("--refine-window needs --refine-window-steps (or --refine-steps) above 0");
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
     }
 
+    /** Whether anything is refined (sub-blocks, windows or both). */
     public boolean enabled() {
+        return subBlocks() || windows();
+    }
+
+    /** Whether each attention and MLP sub-block is refined on its own. */
+    public boolean subBlocks() {
         return steps > 0;
+    }
+
+    /** Whether windows of blocks are refined together. */
+    public boolean windows() {
+        return window > 0 && windowSteps > 0;
+    }
+
+    /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
+    RefineSettings forWindows() {
+        return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps);
     }
 }

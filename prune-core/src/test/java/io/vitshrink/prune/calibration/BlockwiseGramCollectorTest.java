@@ -55,6 +55,43 @@ class BlockwiseGramCollectorTest {
     }
 
     /**
+     * Rewinding to a snapshot brings back the stream as it was; advancing from there through a changed
+     * block gives that block's output in a full run of the changed model.
+     */
+    @org.junit.jupiter.api.Test
+    void rewindRestoresTheStreamAndAdvancesThroughAChangedBlock() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model dense = TinyVitBuilder.build(c);
+        List<TransformerBlock> blocks = AnalyzedModel.of(dense, TinyModels.IMAGE).structure().blocks();
+        TransformerBlock first = blocks.get(0);
+        BlockwiseGramCollector kept = new BlockwiseGramCollector(RunnerOptions.defaults(), n -> { });
+        kept.start(dense, first.input(), TinyModels.calibration(c), false);
+        BlockwiseGramCollector.Snapshot start = kept.snapshot();
+        float[] before = kept.streamValues().data();
+        kept.advance(dense, first.input(), first.output());
+        kept.rewind(start);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, kept.streamValues().data());
+        Model changed = dense.copy();
+        Linear fc2 = first.mlp().fc2();
+        float[] w = LinearWeights.read(changed.graph(), fc2);
+        for (int i = 0; i < w.length; i += 3) {
+            w[i] = 0;
+        }
+        LinearWeights.write(changed.graph(), fc2, w, (int) fc2.outFeatures(), (int) fc2.inFeatures());
+        kept.advance(changed, first.input(), first.output());
+        float[] full;
+        try (Runner run = Runner.open(ExposedOutputs.expose(changed, List.of(first.output())), RunnerOptions.defaults())) {
+            full = run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(TinyVitBuilder.INPUT, TinyModels.shape(c),
+                    TinyModels.images(c, 11))), List.of(first.output())).get(first.output()).data();
+        }
+        float[] advanced = kept.streamValues().data();
+        assertEquals(full.length, advanced.length);
+        for (int i = 0; i < full.length; i++) {
+            assertEquals(full[i], advanced[i], 1e-4 * (1 + Math.abs(full[i])), "element " + i);
+        }
+    }
+
+    /**
      * With a pruned first block, the kept pruned and dense streams give, for the second block's
      * Linear inputs, X̃ᵀX̃ and X̃ᵀX equal to the products of the activations read from full runs of the
      * pruned and the dense network (formed in Java).

@@ -30,6 +30,26 @@ class SubBlockGraphGradientTest {
         checkGradients(AttentionGraph.build(6, 2, 4, 5, 0.5f, true), AttentionGraph.build(6, 2, 4, 5, 0.5f, false), false, 6, 5);
     }
 
+    @Test
+    void windowOfTwoBlocksGradientsMatchFiniteDifferences() {
+        // the gradient crosses two LayerNorms per block and both residual branches of the first block
+        SplittableRandom r = new SplittableRandom(5);
+        List<WindowGraph.Block> blocks = List.of(block(r), block(r));
+        checkGradients(WindowGraph.build(blocks, true), WindowGraph.build(blocks, false), false, 8, 8);
+    }
+
+    private static WindowGraph.Block block(SplittableRandom r) {
+        return new WindowGraph.Block(8, 2, 4, 0.5f, 12, norm(r), norm(r));
+    }
+
+    private static LayerNormParams norm(SplittableRandom r) {
+        float[] gamma = random(r, 8, 0.3);
+        for (int i = 0; i < gamma.length; i++) {
+            gamma[i] += 1f;
+        }
+        return new LayerNormParams(gamma, random(r, 8, 0.2), 1e-6f);
+    }
+
     private static void checkGradients(SubBlockGraph train, SubBlockGraph forward, boolean rows, int in, int out) {
         SplittableRandom random = new SplittableRandom(3);
         ImageValues x = tokens(random, in, 1.0);

@@ -126,6 +126,18 @@ public final class PruneCommand implements Callable<Integer> {
                     + "token's error against each patch token's (default: ${DEFAULT-VALUE})")
     double refineClsWeight;
 
+    @Option(names = "--refine-window", defaultValue = "0", paramLabel = "K",
+            description = "with block-by-block --reconstruct: after every K blocks are pruned (and refined one by one with "
+                    + "--refine-steps), refine those K blocks together toward the stream after the last of them, the gradient "
+                    + "reaching every block in the window; K = the number of blocks refines the whole network toward the "
+                    + "stream the classifier reads; 0 = off (default)")
+    int refineWindow;
+
+    @Option(names = "--refine-window-steps", paramLabel = "N",
+            description = "with --refine-window: Adam steps per window (default: --refine-steps); --refine-lr, --refine-batch, "
+                    + "--refine-target and --refine-cls-weight apply too")
+    Integer refineWindowSteps;
+
     @Option(names = "--mlp-sparsity", paramLabel = "S",
             description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
                     + "(q/k/v, proj) to whatever keeps the overall --sparsity")
@@ -296,12 +308,16 @@ public final class PruneCommand implements Callable<Integer> {
         PruneMethod m = PruneMethod.parse(method);
         SparsityPattern p = SparsityPattern.parse(block != null ? block : m == PruneMethod.NM ? "2:4" : "1x1", "--block");
         Reconstruction r = reconstruct ? Reconstruction.parse(reconstructMethod) : Reconstruction.NONE;
+        if (refineWindowSteps != null && refineWindow == 0) {
+            throw new UserException("--refine-window-steps needs --refine-window");
+        }
         if (!group.equals("row") && !group.equals("layer")) {
             throw new UserException("--group '" + group + "' is not known: use row or layer");
         }
         return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
-                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight))
+                new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
+                        refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps))
                 .withMlpSparsity(mlpSparsity);
     }
 

@@ -100,14 +100,16 @@ class PruneCliTest {
     }
 
     @Test
-    void blockRefinementWithMirroredImagesRecordsItsSettingsAndReplaysByteForByte() throws IOException {
+    void blockAndWindowRefinementWithMirroredImagesRecordsItsSettingsAndReplaysByteForByte() throws IOException {
         CliRun r = CliRun.of(args("rf.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "20",
-                "--refine-target", "0.5", "--calib-mirror"));
+                "--refine-target", "0.5", "--calib-mirror", "--refine-window", "2", "--refine-window-steps", "10"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode plan = json(dir.resolve("rf.plan.json"));
         assertThat(plan.get("settings").get("refine_steps").asInt()).isEqualTo(20);
         assertThat(plan.get("settings").get("refine_target").asDouble()).isEqualTo(0.5);
         assertThat(plan.get("settings").get("calib_mirror").asBoolean()).isTrue();
+        assertThat(plan.get("settings").get("refine_window").asInt()).isEqualTo(2);
+        assertThat(plan.get("settings").get("refine_window_steps").asInt()).isEqualTo(10);
         CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("rf.plan.json").toString(),
                 "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
                 "--image-size", "32", "--out", dir.resolve("rf-again.onnx").toString());
@@ -117,6 +119,10 @@ class PruneCliTest {
         assertThat(noRecon.exitCode()).isEqualTo(2);
         assertThat(noRecon.err().strip()).startsWith("vitshrink: --refine-steps").contains("--reconstruct").doesNotContain("\n");
         assertThat(dir.resolve("x4.onnx")).doesNotExist();
+        CliRun noWindow = CliRun.of(args("x5.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-window-steps", "5"));
+        assertThat(noWindow.exitCode()).isEqualTo(2);
+        assertThat(noWindow.err().strip()).isEqualTo("vitshrink: --refine-window-steps needs --refine-window");
+        assertThat(dir.resolve("x5.onnx")).doesNotExist();
     }
 
     @Test

@@ -1,0 +1,108 @@
+package io.vitshrink.prune.refine;
+
+import io.vitshrink.onnx.model.Graph;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.vit.Attention;
+import io.vitshrink.onnx.vit.TransformerBlock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Refines a window of consecutive pruned blocks together ({@link WindowGraph}): every kept weight and
+ * bias of their attentions and MLPs moves by masked Adam so that the stream after the window's last
+ * block comes closer to the target, the gradient reaching the earlier blocks through the LayerNorms
+ * and residual branches. Where {@link BlockRefiner} fits each sub-block to its own output, a window
+ * lets a block compensate the error a later block cannot undo, and the whole network (a window of
+ * every block) fits the stream the classifier reads. The same form check as there applies to the
+ * whole window.
+ */
+public final class WindowRefiner {
+    private final RefineSettings settings;
+    private final boolean readsClassToken;
+    private final SubBlockRefiner refiner;
+    private final List<String> notes;
+
+    /**
+     * @param readsClassToken whether the classifier reads the class token (position 0) alone
+     * @param notes receives one line per window
+     */
+    public WindowRefiner(RunnerOptions options, RefineSettings settings, boolean readsClassToken, List<String> notes) {
+        this.settings = settings.forWindows();
+        this.readsClassToken = readsClassToken;
+        this.refiner = new SubBlockRefiner(options);
+        this.notes = notes;
+    }
+
+    /**
+     * @param window consecutive blocks, the output of each the input of the next
+     * @param prunedWeights per Linear name, its pruned weights ({@code [out, in]}); absent = dense
+     * @param input the pruned model's stream entering the first block
+     * @param output the pruned model's stream after the last block (what the window graph must reproduce)
+     * @param denseOutput the dense model's stream after the last block; read when the settings blend it in
+     * @return a new model, or {@code pruned} itself when nothing changed
+     */
+    public Model refine(Model pruned, Model dense, List<TransformerBlock> window, Map<String, boolean[]> prunedWeights,
+            ImageValues input, ImageValues output, ImageValues denseOutput) {
+        String what = window.size() == 1 ? "block " + window.get(0).index()
+                : "blocks " + window.get(0).index() + "–" + window.get(window.size() - 1).index();
+        List<WindowGraph.Block> shapes = new ArrayList<>();
+        List<LinearParams> current = new ArrayList<>();
+        List<LinearParams> original = new ArrayList<>();
+        int width = input.width();
+        for (TransformerBlock b : window) {
+            Attention a = b.attention();
+            String unsupported = BlockRefiner.unsupported(a);
+            if (unsupported == null) {
+                unsupported = BlockRefiner.unsupported(b.mlp());
+            }
+            Optional<LayerNormParams> n1 = LayerNormParams.read(pruned.graph(), b.norm1(), width);
+            Optional<LayerNormParams> n2 = LayerNormParams.read(pruned.graph(), b.norm2(), width);
+            if (unsupported == null && (n1.isEmpty() || n2.isEmpty())) {
+                unsupported = "a LayerNorm's scale or bias is not a stored constant";
+            }
+            if (unsupported == null && (a.heads() * a.headDim() != width || a.q().inFeatures() != width
+                    || a.proj().outFeatures() != width || b.mlp().fc2().outFeatures() != width)) {
+                unsupported = "its attention or MLP does not keep the stream's width " + width;
+            }
+            if (unsupported != null) {
+                notes.add(what + " not refined together: block " + b.index() + ": " + unsupported);
+                return pruned;
+            }
+            shapes.add(new WindowGraph.Block(width, (int) a.heads(), (int) a.headDim(), (float) (1 / Math.sqrt(a.headDim())),
+                    (int) b.mlp().fc1().outFeatures(), n1.get(), n2.get()));
+            current.addAll(BlockRefiner.attentionParams(pruned.graph(), a, prunedWeights));
+            current.addAll(BlockRefiner.mlpParams(pruned.graph(), b.mlp(), prunedWeights));
+            original.addAll(BlockRefiner.attentionParams(dense.graph(), a, Map.of()));
+            original.addAll(BlockRefiner.mlpParams(dense.graph(), b.mlp(), Map.of()));
+        }
+        SubBlockGraph forward = WindowGraph.build(shapes, false);
+        float[][] params = BlockRefiner.flatten(current);
+        ImageValues own = refiner.outputs(forward, false, input, params, width);
+        double formError = BlockRefiner.relativeError(own.data(), output.blend(1, input, -1).data());
+        if (!(formError < BlockRefiner.MAX_FORM_ERROR)) {
+            notes.add(String.format(Locale.ROOT, "%s not refined together: the standard form differs from the model's by %.2g (relative)",
+                    what, formError));
+            return pruned;
+        }
+        ImageValues target = refiner.outputs(forward, false, input, BlockRefiner.flatten(original), width);
+        if (settings.denseShare() > 0) {
+            target = target.blend(1 - settings.denseShare(), denseOutput.blend(1, input, -1), settings.denseShare());
+        }
+        SubBlockRefiner.Result r = refiner.refine(WindowGraph.build(shapes, true), forward, false, input, target, params,
+                BlockRefiner.frozen(current), BlockRefiner.stepSizes(current), settings, BlockRefiner.tokenWeights(readsClassToken, settings, input.tokens()));
+        notes.add(String.format(Locale.ROOT, "%s refined together: held-out error %.4f → %.4f (best after step %d of %d, %.1f s)", what,
+                r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds()));
+        if (r.bestStep() == 0) {
+            return pruned;
+        }
+        BlockRefiner.unflatten(params, current);
+        Model copy = pruned.copy();
+        Graph g = copy.graph();
+        current.forEach(p -> p.write(g));
+        return copy;
+    }
+}

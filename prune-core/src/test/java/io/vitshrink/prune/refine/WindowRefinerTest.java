@@ -1,0 +1,147 @@
+package io.vitshrink.prune.refine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vitshrink.onnx.AnalyzedModel;
+import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.model.Model;
+import io.vitshrink.onnx.model.Tensor;
+import io.vitshrink.onnx.runtime.ExposedOutputs;
+import io.vitshrink.onnx.runtime.Runner;
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.testkit.ExportStyle;
+import io.vitshrink.onnx.testkit.SyntheticImages;
+import io.vitshrink.onnx.testkit.TinyVitBuilder;
+import io.vitshrink.onnx.testkit.TinyVitConfig;
+import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.prune.PruneListener;
+import io.vitshrink.prune.PruneMethod;
+import io.vitshrink.prune.PrunePipeline;
+import io.vitshrink.prune.PruneSettings;
+import io.vitshrink.prune.TinyModels;
+import io.vitshrink.prune.plan.LayerMask;
+import io.vitshrink.prune.plan.PrunePlanJson;
+import io.vitshrink.prune.reconstruct.Reconstruction;
+import io.vitshrink.prune.weights.ImportanceScore;
+import io.vitshrink.prune.weights.LinearWeights;
+import io.vitshrink.prune.weights.PrunableLinears;
+import io.vitshrink.prune.weights.SparsityPattern;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Refinement of windows of blocks together inside the pruning pipeline, on tiny ViTs in ONNX Runtime. */
+class WindowRefinerTest {
+    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), PruneListener.NONE);
+    private static final PrunePipeline.Provenance PROVENANCE = new PrunePipeline.Provenance("tiny.onnx", "", "test",
+            Map.of("calib", "synthetic"));
+
+    private static PruneSettings settings(RefineSettings refine) {
+        return new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5, null,
+                Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, false).withRefine(refine);
+    }
+
+    /** Only windows: no sub-block refinement, both blocks refined as one window of two. */
+    private static RefineSettings window(int blocks, int steps, double denseShare) {
+        return new RefineSettings(0, 3e-3, 8, denseShare, 1, 1, blocks, steps);
+    }
+
+    /**
+     * Every export style's two blocks pass the form check as one window (its LayerNorms read with
+     * their ε), the held-out error does not rise, and the pruned weights stay zero.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExportStyle.class, names = {"TIMM", "HUGGING_FACE", "TORCHVISION"})
+    void refinesTheBlocksOfEveryExportStyleTogetherAndKeepsTheMasks(ExportStyle style) {
+        TinyVitConfig c = TinyModels.config(style, 17);
+        PrunePipeline.Result r = PIPELINE.run(TinyVitBuilder.build(c), settings(window(2, 40, 0)), TinyModels.calibration32(c),
+                PROVENANCE);
+        assertThat(r.notes()).noneMatch(n -> n.contains("not refined"));
+        List<String> refined = r.notes().stream().filter(n -> n.contains("refined together: held-out error")).toList();
+        assertThat(refined).as(r.notes().toString()).hasSize(1).allMatch(n -> n.startsWith("blocks 0–1 "));
+        String[] e = refined.get(0).replaceAll(".*held-out error ([0-9.]+) → ([0-9.]+).*", "$1 $2").split(" ");
+        assertThat(Double.parseDouble(e[1])).isLessThan(Double.parseDouble(e[0]));
+        Map<String, Linear> linears = new HashMap<>();
+        PrunableLinears.of(AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).structure()).forEach(l -> linears.put(l.name(), l));
+        for (LayerMask mask : r.plan().layers()) {
+            float[] w = LinearWeights.read(r.pruned().graph(), linears.get(mask.linear()));
+            boolean[] pruned = mask.toMask().elements();
+            for (int k = 0; k < w.length; k++) {
+                if (pruned[k]) {
+                    assertThat(w[k]).as("%s[%d]", mask.linear(), k).isZero();
+                }
+            }
+        }
+    }
+
+    /**
+     * The whole network as one window brings the last block's output closer to the dense model's than
+     * reconstruction alone, after sub-block refinement too, and a plan replays it exactly.
+     */
+    @Test
+    void theWholeNetworkTracksTheDenseModelBetterAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        float[] dense = value(m, c, last);
+        double plain = meanSquared(dense, value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
+                PROVENANCE).pruned(), c, last));
+        double subBlocks = meanSquared(dense, value(PIPELINE.run(m, settings(new RefineSettings(40, 3e-3, 8, 0, 1)),
+                TinyModels.calibration32(c), PROVENANCE).pruned(), c, last));
+        PrunePipeline.Result both = PIPELINE.run(m, settings(new RefineSettings(40, 3e-3, 8, 0, 1, 1, 2, 60)),
+                TinyModels.calibration32(c), PROVENANCE);
+        double windowed = meanSquared(dense, value(both.pruned(), c, last));
+        assertThat(windowed).isLessThan(0.9 * plain).isLessThan(subBlocks);
+        assertThat(both.plan().settings()).containsEntry("refine_window", 2).containsEntry("refine_window_steps", 60);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(both.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(both.pruned(), c));
+    }
+
+    /**
+     * Three blocks in windows of two: blocks 0–1 together, then block 2 (pruned on the stream of the
+     * refined window, which the collector rewinds to and recomputes; see BlockwiseGramCollectorTest)
+     * as a window of its own; a plan replays it exactly.
+     */
+    @Test
+    void aShortLastWindowIsRefinedTooAndReplays() {
+        TinyVitConfig c = TinyVitBuilder.deitLike().style(ExportStyle.TIMM).opset(17).depth(3).width(32).heads(4).seed(5).config();
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 30, 0)), TinyModels.calibration32(c), PROVENANCE);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"))
+                .anyMatch(n -> n.startsWith("block 2 refined together"));
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+    }
+
+    @Test
+    void windowSettingsAreChecked() {
+        assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0, 0, 1, 2, 0)).isInstanceOf(UserException.class)
+                .hasMessageContaining("--refine-window");
+        assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0, 0, 1, -1, 10)).isInstanceOf(UserException.class);
+        assertThat(new RefineSettings(0, 1e-3, 16, 0, 0, 1, 2, 10).enabled()).isTrue();
+        assertThat(new RefineSettings(0, 1e-3, 16, 0, 0, 1, 2, 10).subBlocks()).isFalse();
+        assertThatThrownBy(() -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                null, Reconstruction.NONE, 0.01, false, TinyModels.IMAGE, true, false).withRefine(window(2, 10, 0)))
+                .isInstanceOf(UserException.class).hasMessageContaining("--reconstruct");
+    }
+
+    private static float[] value(Model m, TinyVitConfig c, String value) {
+        try (Runner run = Runner.open(ExposedOutputs.expose(m, List.of(value)), RunnerOptions.defaults())) {
+            return run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(TinyVitBuilder.INPUT,
+                    new long[] {32, c.channels(), c.imageSize(), c.imageSize()}, SyntheticImages.batch(c, 11, 32))),
+                    List.of(value)).get(value).data();
+        }
+    }
+
+    private static double meanSquared(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return s / a.length;
+    }
+}
