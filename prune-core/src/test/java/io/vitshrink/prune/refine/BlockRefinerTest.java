@@ -2,47 +2,34 @@ package io.vitshrink.prune.refine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.vitshrink.prune.refine.RefineFixtures.PIPELINE;
+import static io.vitshrink.prune.refine.RefineFixtures.PROVENANCE;
+import static io.vitshrink.prune.refine.RefineFixtures.assertPrunedWeightsAreZero;
+import static io.vitshrink.prune.refine.RefineFixtures.meanSquared;
+import static io.vitshrink.prune.refine.RefineFixtures.settings;
+import static io.vitshrink.prune.refine.RefineFixtures.value;
 
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.model.Model;
-import io.vitshrink.onnx.model.Tensor;
-import io.vitshrink.onnx.runtime.ExposedOutputs;
-import io.vitshrink.onnx.runtime.Runner;
-import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.testkit.ExportStyle;
-import io.vitshrink.onnx.testkit.SyntheticImages;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
 import io.vitshrink.onnx.testkit.TinyVitConfig;
-import io.vitshrink.onnx.vit.Linear;
-import io.vitshrink.prune.PruneListener;
 import io.vitshrink.prune.PruneMethod;
 import io.vitshrink.prune.PrunePipeline;
 import io.vitshrink.prune.PruneSettings;
 import io.vitshrink.prune.TinyModels;
-import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlanJson;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.weights.ImportanceScore;
-import io.vitshrink.prune.weights.LinearWeights;
-import io.vitshrink.prune.weights.PrunableLinears;
 import io.vitshrink.prune.weights.SparsityPattern;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Block refinement inside the pruning pipeline, on tiny ViTs in ONNX Runtime. */
 class BlockRefinerTest {
-    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), PruneListener.NONE);
-    private static final PrunePipeline.Provenance PROVENANCE = new PrunePipeline.Provenance("tiny.onnx", "", "test",
-            Map.of("calib", "synthetic"));
-
-    private static PruneSettings settings(RefineSettings refine) {
-        return new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5, null,
-                Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, false).withRefine(refine);
-    }
 
     /**
      * Every export style's attention and MLP are recognized in the standard form (no "not refined"
@@ -63,17 +50,7 @@ class BlockRefinerTest {
             assertThat(Double.parseDouble(e[1])).as(n).isLessThanOrEqualTo(Double.parseDouble(e[0]));
         }
         assertThat(refined).anyMatch(n -> !n.contains("best after step 0 "));
-        Map<String, Linear> linears = new java.util.HashMap<>();
-        PrunableLinears.of(AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).structure()).forEach(l -> linears.put(l.name(), l));
-        for (LayerMask mask : r.plan().layers()) {
-            float[] w = LinearWeights.read(r.pruned().graph(), linears.get(mask.linear()));
-            boolean[] pruned = mask.toMask().elements();
-            for (int k = 0; k < w.length; k++) {
-                if (pruned[k]) {
-                    assertThat(w[k]).as("%s[%d]", mask.linear(), k).isZero();
-                }
-            }
-        }
+        assertPrunedWeightsAreZero(r);
     }
 
     /**
@@ -139,19 +116,4 @@ class BlockRefinerTest {
         assertThatThrownBy(() -> new RefineSettings(10, 1e-3, 16, 1.5, 0)).isInstanceOf(UserException.class);
     }
 
-    private static float[] value(Model m, TinyVitConfig c, String value) {
-        try (Runner run = Runner.open(ExposedOutputs.expose(m, List.of(value)), RunnerOptions.defaults())) {
-            return run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(TinyVitBuilder.INPUT,
-                    new long[] {32, c.channels(), c.imageSize(), c.imageSize()}, SyntheticImages.batch(c, 11, 32))),
-                    List.of(value)).get(value).data();
-        }
-    }
-
-    private static double meanSquared(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (double) (a[i] - b[i]);
-        }
-        return s / a.length;
-    }
 }

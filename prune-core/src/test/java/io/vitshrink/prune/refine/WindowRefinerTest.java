@@ -2,48 +2,34 @@ package io.vitshrink.prune.refine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.vitshrink.prune.refine.RefineFixtures.PIPELINE;
+import static io.vitshrink.prune.refine.RefineFixtures.PROVENANCE;
+import static io.vitshrink.prune.refine.RefineFixtures.assertPrunedWeightsAreZero;
+import static io.vitshrink.prune.refine.RefineFixtures.meanSquared;
+import static io.vitshrink.prune.refine.RefineFixtures.settings;
+import static io.vitshrink.prune.refine.RefineFixtures.value;
 
 import io.vitshrink.onnx.AnalyzedModel;
 import io.vitshrink.onnx.UserException;
 import io.vitshrink.onnx.model.Model;
-import io.vitshrink.onnx.model.Tensor;
-import io.vitshrink.onnx.runtime.ExposedOutputs;
-import io.vitshrink.onnx.runtime.Runner;
-import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.testkit.ExportStyle;
-import io.vitshrink.onnx.testkit.SyntheticImages;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
 import io.vitshrink.onnx.testkit.TinyVitConfig;
-import io.vitshrink.onnx.vit.Linear;
-import io.vitshrink.prune.PruneListener;
 import io.vitshrink.prune.PruneMethod;
 import io.vitshrink.prune.PrunePipeline;
 import io.vitshrink.prune.PruneSettings;
 import io.vitshrink.prune.TinyModels;
-import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlanJson;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.weights.ImportanceScore;
-import io.vitshrink.prune.weights.LinearWeights;
-import io.vitshrink.prune.weights.PrunableLinears;
 import io.vitshrink.prune.weights.SparsityPattern;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Refinement of windows of blocks together inside the pruning pipeline, on tiny ViTs in ONNX Runtime. */
 class WindowRefinerTest {
-    private static final PrunePipeline PIPELINE = new PrunePipeline(RunnerOptions.defaults(), PruneListener.NONE);
-    private static final PrunePipeline.Provenance PROVENANCE = new PrunePipeline.Provenance("tiny.onnx", "", "test",
-            Map.of("calib", "synthetic"));
-
-    private static PruneSettings settings(RefineSettings refine) {
-        return new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5, null,
-                Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, false).withRefine(refine);
-    }
 
     /** Only windows: no sub-block refinement, both blocks refined as one window of two. */
     private static RefineSettings window(int blocks, int steps, double denseShare) {
@@ -65,17 +51,7 @@ class WindowRefinerTest {
         assertThat(refined).as(r.notes().toString()).hasSize(1).allMatch(n -> n.startsWith("blocks 0–1 "));
         String[] e = refined.get(0).replaceAll(".*held-out error ([0-9.]+) → ([0-9.]+).*", "$1 $2").split(" ");
         assertThat(Double.parseDouble(e[1])).isLessThan(Double.parseDouble(e[0]));
-        Map<String, Linear> linears = new HashMap<>();
-        PrunableLinears.of(AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).structure()).forEach(l -> linears.put(l.name(), l));
-        for (LayerMask mask : r.plan().layers()) {
-            float[] w = LinearWeights.read(r.pruned().graph(), linears.get(mask.linear()));
-            boolean[] pruned = mask.toMask().elements();
-            for (int k = 0; k < w.length; k++) {
-                if (pruned[k]) {
-                    assertThat(w[k]).as("%s[%d]", mask.linear(), k).isZero();
-                }
-            }
-        }
+        assertPrunedWeightsAreZero(r);
     }
 
     /**
@@ -129,19 +105,4 @@ class WindowRefinerTest {
                 .isInstanceOf(UserException.class).hasMessageContaining("--reconstruct");
     }
 
-    private static float[] value(Model m, TinyVitConfig c, String value) {
-        try (Runner run = Runner.open(ExposedOutputs.expose(m, List.of(value)), RunnerOptions.defaults())) {
-            return run.runFloats(Map.of(TinyVitBuilder.INPUT, Tensor.ofFloats(TinyVitBuilder.INPUT,
-                    new long[] {32, c.channels(), c.imageSize(), c.imageSize()}, SyntheticImages.batch(c, 11, 32))),
-                    List.of(value)).get(value).data();
-        }
-    }
-
-    private static double meanSquared(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (a[i] - b[i]) * (double) (a[i] - b[i]);
-        }
-        return s / a.length;
-    }
 }
