@@ -254,7 +254,8 @@ public final class PrunePipeline {
                 List<TransformerBlock> window = blocks.subList(windowFirst, i + 1);
                 listener.passStarted("refining blocks " + windowFirst + "–" + i + " together", pass, passes);
                 Map<String, boolean[]> prunedWeights = new HashMap<>();
-                decided.forEach(m -> prunedWeights.put(m.linear(), m.toMask().elements()));
+                decided.stream().filter(m -> window.stream().anyMatch(w -> w.nodes().contains(m.linear())))
+                        .forEach(m -> prunedWeights.put(m.linear(), m.toMask().elements()));
                 ImageValues denseOutput = refine.denseShare() > 0
                         ? kept.denseValues(model, b.input(), List.of(b.output())).get(b.output()) : null;
                 Model refined = windows.refine(pruned, model, window, prunedWeights, windowInput,

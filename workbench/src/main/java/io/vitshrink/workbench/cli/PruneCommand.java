@@ -10,6 +10,7 @@ import io.vitshrink.prune.PruneMethod;
 import io.vitshrink.prune.PrunePipeline;
 import io.vitshrink.prune.PruneSettings;
 import io.vitshrink.prune.calibration.CalibrationImages;
+import io.vitshrink.prune.calibration.CroppedViews;
 import io.vitshrink.prune.calibration.LoaderImages;
 import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.plan.PrunePlanJson;
@@ -148,6 +149,12 @@ public final class PruneCommand implements Callable<Integer> {
                     + "reconstruction and refinement from the same images (and twice the time)")
     boolean calibMirror;
 
+    @Option(names = "--calib-views", defaultValue = "0", paramLabel = "N",
+            description = "also calibrate on N random resized crops of every calibration image (50–100%% of the area, aspect "
+                    + "3:4 to 4:3, mirrored half the time; seeded by --calib-seed): N + 1 times the tokens for reconstruction "
+                    + "and refinement from the same images, and N + 1 times the time (default: ${DEFAULT-VALUE})")
+    int calibViews;
+
     @Option(names = "--group", defaultValue = "row",
             description = "comparison group of calibration scores: row (each band of output rows loses the same fraction; Wanda) "
                     + "or layer (default: ${DEFAULT-VALUE})")
@@ -232,13 +239,16 @@ public final class PruneCommand implements Callable<Integer> {
         LoaderImages loaded = calibSet == null ? null : new LoaderImages(calibSet.dataset(), calibSet.recipe(),
                 dataOptions.loaderOptions().withBatchSize(Math.min(16, dataOptions.batchSize)));
         boolean mirror = prunePlan == null ? calibMirror : Boolean.parseBoolean(prunePlan.setting("calib_mirror", "false"));
-        CalibrationImages images = loaded == null || !mirror ? loaded : CalibrationImages.withMirrors(loaded);
+        int views = prunePlan == null ? calibViews : Integer.parseInt(prunePlan.setting("calib_views", "0"));
+        long viewSeed = prunePlan == null ? calibOptions.seed : Long.parseLong(prunePlan.setting("calib_seed", "0"));
+        CalibrationImages images = loaded == null || views == 0 ? loaded : CroppedViews.of(loaded, views, viewSeed);
+        images = images == null || !mirror ? images : CalibrationImages.withMirrors(images);
         String sha = FileHash.sha256(model);
         JsonResult result = new JsonResult().put("model", model.getFileName().toString()).put("out", out.getFileName().toString());
         Model pruned;
         Model exported;
         QuantPlan quantization = null;
-        try (PrunePassProgress progress = new PrunePassProgress(loaded == null ? 0 : loaded.size() * (mirror ? 2 : 1), output.quiet)) {
+        try (PrunePassProgress progress = new PrunePassProgress(loaded == null ? 0 : loaded.size() * (1 + views) * (mirror ? 2 : 1), output.quiet)) {
             PrunePipeline pipeline = new PrunePipeline(runtime.toRunnerOptions(), progress);
             if (prunePlan != null) {
                 pruned = pipeline.apply(input, prunePlan, images);
@@ -250,6 +260,9 @@ public final class PruneCommand implements Callable<Integer> {
                     calibration.put("calib_seed", calibOptions.seed);
                     if (mirror) {
                         calibration.put("calib_mirror", true);
+                    }
+                    if (views > 0) {
+                        calibration.put("calib_views", views);
                     }
                     calibration.put("preset", calibSet.recipe().name());
                 }
@@ -308,6 +321,9 @@ public final class PruneCommand implements Callable<Integer> {
         PruneMethod m = PruneMethod.parse(method);
         SparsityPattern p = SparsityPattern.parse(block != null ? block : m == PruneMethod.NM ? "2:4" : "1x1", "--block");
         Reconstruction r = reconstruct ? Reconstruction.parse(reconstructMethod) : Reconstruction.NONE;
+        if (calibViews < 0 || calibViews > 15) {
+            throw new UserException("--calib-views must be between 0 and 15, not " + calibViews);
+        }
         if (refineWindowSteps != null && refineWindow == 0) {
             throw new UserException("--refine-window-steps needs --refine-window");
         }

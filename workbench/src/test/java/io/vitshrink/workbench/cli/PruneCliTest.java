@@ -100,14 +100,15 @@ class PruneCliTest {
     }
 
     @Test
-    void blockAndWindowRefinementWithMirroredImagesRecordsItsSettingsAndReplaysByteForByte() throws IOException {
+    void blockAndWindowRefinementWithMirroredAndCroppedViewsRecordsItsSettingsAndReplaysByteForByte() throws IOException {
         CliRun r = CliRun.of(args("rf.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "20",
-                "--refine-target", "0.5", "--calib-mirror", "--refine-window", "2", "--refine-window-steps", "10"));
+                "--refine-target", "0.5", "--calib-mirror", "--calib-views", "1", "--refine-window", "2", "--refine-window-steps", "10"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode plan = json(dir.resolve("rf.plan.json"));
         assertThat(plan.get("settings").get("refine_steps").asInt()).isEqualTo(20);
         assertThat(plan.get("settings").get("refine_target").asDouble()).isEqualTo(0.5);
         assertThat(plan.get("settings").get("calib_mirror").asBoolean()).isTrue();
+        assertThat(plan.get("settings").get("calib_views").asInt()).isEqualTo(1);
         assertThat(plan.get("settings").get("refine_window").asInt()).isEqualTo(2);
         assertThat(plan.get("settings").get("refine_window_steps").asInt()).isEqualTo(10);
         CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("rf.plan.json").toString(),
