@@ -93,6 +93,28 @@ class WindowRefinerTest {
         assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
     }
 
+    /**
+     * ε is read from the model: the {@code LayerNormalization} node's attribute at opset 17, the scalar
+     * added to the variance in the op chain of opset 13 (1e-6 in the test kit, not the 1e-5 default);
+     * the chain then passes the window's form check too.
+     */
+    @Test
+    void layerNormEpsilonIsReadFromTheNodeOrTheOpChain() {
+        for (int opset : new int[] {17, 13}) {
+            TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, opset);
+            Model m = TinyVitBuilder.build(c);
+            io.vitshrink.onnx.vit.TransformerBlock b = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(0);
+            assertThat(b.norm1().decomposed()).as("opset %d", opset).isEqualTo(opset < 17);
+            LayerNormParams p = LayerNormParams.read(m.graph(), b.norm1(), c.width()).orElseThrow();
+            assertThat(p.epsilon()).as("opset %d", opset).isEqualTo(c.layerNormEpsilon());
+            assertThat(p.gamma()).hasSize(c.width());
+        }
+        TinyVitConfig c13 = TinyModels.config(ExportStyle.TIMM, 13);
+        PrunePipeline.Result r = PIPELINE.run(TinyVitBuilder.build(c13), settings(window(2, 10, 0)), TinyModels.calibration32(c13),
+                PROVENANCE);
+        assertThat(r.notes()).noneMatch(n -> n.contains("not refined")).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
+    }
+
     @Test
     void windowSettingsAreChecked() {
         assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0, 0, 1, 2, 0)).isInstanceOf(UserException.class)
