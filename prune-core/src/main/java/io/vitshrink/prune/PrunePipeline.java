@@ -199,8 +199,8 @@ public final class PrunePipeline {
             kept.start(model, blocks.get(0).input(), images, keepDense);
         }
         Model pruned = model;
-        for (TransformerBlock b : blocks) {
-            int i = blocks.indexOf(b);
+        for (int i = 0; i < blocks.size(); i++) {
+            TransformerBlock b = blocks.get(i);
             if (windows != null && i % refine.window() == 0) {
                 windowStart = kept.snapshot();
                 windowInput = kept.streamValues();
