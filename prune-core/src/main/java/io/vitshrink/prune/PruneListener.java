@@ -17,4 +17,12 @@ public interface PruneListener {
 
     /** Images done in the current pass. */
     void imagesDone(int done);
+
+    /** Work counted in steps rather than images begins (the layer × candidate measurements of an allocation). */
+    default void stepsStarted(String what, int total) {
+    }
+
+    /** Steps done of the work {@link #stepsStarted} began. */
+    default void stepsDone(int done) {
+    }
 }

@@ -9,7 +9,9 @@ import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.onnx.vit.VitStructure;
+import io.vitshrink.prune.allocation.AllocationMeasure;
 import io.vitshrink.prune.allocation.LayerSensitivity;
+import io.vitshrink.prune.allocation.NetworkSensitivity;
 import io.vitshrink.prune.allocation.SparsityAllocator;
 import io.vitshrink.prune.calibration.BlockwiseGramCollector;
 import io.vitshrink.prune.calibration.CalibrationImages;
@@ -17,6 +19,7 @@ import io.vitshrink.prune.calibration.GramCollector;
 import io.vitshrink.prune.plan.BlockCut;
 import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlan;
+import io.vitshrink.prune.reconstruct.MaskedLeastSquares;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.BlockRefiner;
 import io.vitshrink.prune.refine.ImageValues;
@@ -28,6 +31,7 @@ import io.vitshrink.prune.structured.UnitEnergy;
 import io.vitshrink.prune.weights.ElementScores;
 import io.vitshrink.prune.weights.ImportanceScore;
 import io.vitshrink.prune.weights.LinearWeights;
+import io.vitshrink.prune.weights.MaskSelector;
 import io.vitshrink.prune.weights.PrunableLinears;
 import io.vitshrink.prune.weights.WeightPruner;
 import java.util.ArrayList;
@@ -79,7 +83,7 @@ public final class PrunePipeline {
             Map<String, InputGram> dense = settings.allocate() ? collect(model, s, images, "statistics for allocation", 1, 2 + blocks(s))
                     : Map.of();
             calibSeconds += (System.nanoTime() - t0) / 1e9;
-            Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, notes);
+            Map<String, Double> sparsityOf = layerSparsity(a, settings, dense, images, notes);
             long tc = System.nanoTime();
             pruned = sequential(model, s, images, settings.reconstruction(), settings.damping(), settings.layerByLayer(),
                     settings.denseTarget(), settings.refine(), notes, settings.allocate() ? 2 : 1,
@@ -95,7 +99,7 @@ public final class PrunePipeline {
             if (settings.method().isStructured()) {
                 cuts = structuredCuts(a, settings, grams);
             } else {
-                Map<String, Double> sparsityOf = layerSparsity(a, settings, grams, notes);
+                Map<String, Double> sparsityOf = layerSparsity(a, settings, grams, images, notes);
                 masks = WeightPruner.masks(model, PrunableLinears.of(s), settings.pattern(), settings.score(), sparsityOf, grams,
                         settings.damping(), settings.adaptiveMask(), settings.perRow());
             }
@@ -341,8 +345,8 @@ public final class PrunePipeline {
     }
 
     /** Per-Linear sparsity: uniform, or allocated from sensitivity; from --sparsity or --target-macs. */
-    private static Map<String, Double> layerSparsity(AnalyzedModel a, PruneSettings settings, Map<String, InputGram> grams,
-            List<String> notes) {
+    private Map<String, Double> layerSparsity(AnalyzedModel a, PruneSettings settings, Map<String, InputGram> grams,
+            CalibrationImages images, List<String> notes) {
         List<Linear> linears = PrunableLinears.of(a.structure());
         Map<String, Double> out = new LinkedHashMap<>();
         if (settings.pattern().isNm()) {
@@ -371,22 +375,56 @@ public final class PrunePipeline {
             }
             return out;
         }
-        List<LayerSensitivity> curves = new ArrayList<>();
-        for (Linear l : linears) {
-            int o = (int) l.outFeatures();
-            int i = (int) l.inFeatures();
-            float[] w = LinearWeights.read(a.model().graph(), l);
-            double[] sc = ElementScores.of(settings.score(), w, o, i, grams.get(l.input()), settings.damping());
-            curves.add(LayerSensitivity.measure(l.name(), w, o, i, sc, settings.pattern(),
-                    settings.score() != ImportanceScore.MAGNITUDE, grams.get(l.input()), costs.get(l.name()).macs(), CANDIDATES));
+        SparsityAllocator.Budget budget = settings.sparsity() != null ? SparsityAllocator.Budget.WEIGHTS : SparsityAllocator.Budget.MACS;
+        double target = settings.sparsity() != null ? settings.sparsity() * weights : removeMacs;
+        Map<String, Double> allocated;
+        if (settings.allocation() == AllocationMeasure.NETWORK) {
+            Map<String, Long> macs = new LinkedHashMap<>();
+            linears.forEach(l -> macs.put(l.name(), costs.get(l.name()).macs()));
+            listener.stepsStarted("network sensitivity (" + linears.size() + " layers × " + CANDIDATES.length + " sparsities)",
+                    linears.size() * CANDIDATES.length);
+            List<LayerSensitivity> curves = NetworkSensitivity.measure(a.model(), linears, macs, CANDIDATES,
+                    (l, w, sp) -> prunedAlone(l, w, sp, settings, grams.get(l.input())), images, options, (done, total) -> listener.stepsDone(done));
+            allocated = SparsityAllocator.allocateExact(curves, budget, target);
+        } else {
+            List<LayerSensitivity> curves = new ArrayList<>();
+            for (Linear l : linears) {
+                int o = (int) l.outFeatures();
+                int i = (int) l.inFeatures();
+                float[] w = LinearWeights.read(a.model().graph(), l);
+                double[] sc = ElementScores.of(settings.score(), w, o, i, grams.get(l.input()), settings.damping());
+                curves.add(LayerSensitivity.measure(l.name(), w, o, i, sc, settings.pattern(),
+                        settings.score() != ImportanceScore.MAGNITUDE, grams.get(l.input()), costs.get(l.name()).macs(), CANDIDATES));
+            }
+            allocated = SparsityAllocator.allocate(curves, budget, target);
         }
-        Map<String, Double> allocated = settings.sparsity() != null
-                ? SparsityAllocator.allocate(curves, SparsityAllocator.Budget.WEIGHTS, settings.sparsity() * weights)
-                : SparsityAllocator.allocate(curves, SparsityAllocator.Budget.MACS, removeMacs);
         StringBuilder sb = new StringBuilder("allocated sparsity per layer:");
         allocated.forEach((k, v) -> sb.append(' ').append(String.format(java.util.Locale.ROOT, "%.1f", v)));
         notes.add(sb.toString());
         return allocated;
+    }
+
+    /**
+     * One layer pruned inside the dense model, as the network allocation measures it: the run's score
+     * and pattern choose the mask, and with reconstruction the kept weights are refitted exactly to
+     * the dense layer's output on the dense calibration inputs.
+     */
+    private static float[] prunedAlone(Linear l, float[] w, double sparsity, PruneSettings settings, InputGram gram) {
+        int o = (int) l.outFeatures();
+        int i = (int) l.inFeatures();
+        double[] sc = ElementScores.of(settings.score(), w, o, i, gram, settings.damping());
+        boolean[] pruned = MaskSelector.select(sc, o, i, settings.pattern(), sparsity, settings.perRow()).elements();
+        float[] out = w.clone();
+        if (settings.reconstruction() != Reconstruction.NONE) {
+            MaskedLeastSquares.solve(out, w, pruned, o, i, gram.matrix(), settings.damping());
+        } else {
+            for (int k = 0; k < out.length; k++) {
+                if (pruned[k]) {
+                    out[k] = 0f;
+                }
+            }
+        }
+        return out;
     }
 
     /** MLP Linears at {@code mlp}; attention Linears at what keeps {@code overall} of {@code weights}. */

@@ -1,6 +1,7 @@
 package io.vitshrink.prune;
 
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.prune.allocation.AllocationMeasure;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.RefineSettings;
 import io.vitshrink.prune.weights.ImportanceScore;
@@ -41,11 +42,27 @@ import java.util.Map;
  *     by energy per MAC (attention runs slower per MAC in ONNX Runtime than the Linears' GEMMs:
  *     small per-head matmuls, Softmax over N² scores), so values above 1 favour removing heads; 1 =
  *     MACs only
+ * @param allocation with {@code allocate}: what the sensitivity of a layer is measured as
  */
 public record PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
         Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
         boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost,
-        RefineSettings refine, Double mlpSparsity) {
+        RefineSettings refine, Double mlpSparsity, AllocationMeasure allocation) {
+
+    /** Settings whose allocation (with {@code allocate}) weighs the layers' own output errors. */
+    public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
+            Double targetMacs, Reconstruction reconstruction, double damping, boolean allocate, int imageSize,
+            boolean sequential, boolean layerByLayer, boolean adaptiveMask, double denseTarget, boolean perRow, double headCost,
+            RefineSettings refine, Double mlpSparsity) {
+        this(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize, sequential,
+                layerByLayer, adaptiveMask, denseTarget, perRow, headCost, refine, mlpSparsity, AllocationMeasure.LAYER);
+    }
+
+    /** The same settings with the allocation (with {@code allocate}) weighing layers by {@code measure}. */
+    public PruneSettings withAllocation(AllocationMeasure measure) {
+        return new PruneSettings(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize,
+                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, refine, mlpSparsity, measure);
+    }
 
     /** Settings with one sparsity for every Linear. */
     public PruneSettings(PruneMethod method, SparsityPattern pattern, ImportanceScore score, Double sparsity,
@@ -62,7 +79,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
      */
     public PruneSettings withMlpSparsity(Double mlp) {
         return new PruneSettings(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize,
-                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, refine, mlp);
+                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, refine, mlp, allocation);
     }
 
     /** Settings without block refinement. */
@@ -76,7 +93,7 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
     /** The same settings with block refinement. */
     public PruneSettings withRefine(RefineSettings r) {
         return new PruneSettings(method, pattern, score, sparsity, targetMacs, reconstruction, damping, allocate, imageSize,
-                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, r, mlpSparsity);
+                sequential, layerByLayer, adaptiveMask, denseTarget, perRow, headCost, r, mlpSparsity, allocation);
     }
 
     /** Settings with sequential calibration wherever it applies. */
@@ -145,6 +162,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         if (refine == null) {
             refine = RefineSettings.OFF;
         }
+        if (allocation == null) {
+            allocation = AllocationMeasure.LAYER;
+        }
         if (refine.enabled() && (method.isStructured() || reconstruction == Reconstruction.NONE || !sequential)) {
             throw new UserException("--refine-steps and --refine-window refine block by block after reconstruction: they need --reconstruct, "
                     + "a weight method and block-by-block calibration (not --one-shot)");
@@ -181,6 +201,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         m.put("reconstruction", reconstruction.key());
         m.put("damping", damping);
         m.put("allocate", allocate);
+        if (allocate) {
+            m.put("allocation", allocation.key());
+        }
         m.put("sequential", blockByBlock());
         m.put("layer_by_layer", blockByBlock() && layerByLayer);
         m.put("adaptive_mask", adaptiveMask);

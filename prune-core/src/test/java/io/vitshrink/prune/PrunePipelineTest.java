@@ -16,6 +16,7 @@ import io.vitshrink.onnx.testkit.ExportStyle;
 import io.vitshrink.onnx.testkit.TinyVitBuilder;
 import io.vitshrink.onnx.testkit.TinyVitConfig;
 import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.prune.allocation.AllocationMeasure;
 import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.plan.PrunePlanJson;
@@ -287,6 +288,36 @@ class PrunePipelineTest {
         }
         assertTrue(removed / total >= 0.49 && removed / total < 0.56, "overall " + removed / total);
         assertTrue(distinct.size() > 1, "not uniform: " + distinct);
+    }
+
+    /**
+     * Network allocation, block by block with reconstruction: the budget holds, the layers differ, the
+     * plan records the measure, and the masks replay.
+     */
+    @Test
+    void networkAllocationMeetsTheBudgetRecordsItsMeasureAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        PruneSettings settings = new PruneSettings(PruneMethod.BLOCK, SparsityPattern.unstructured(), ImportanceScore.WANDA, 0.5,
+                null, Reconstruction.EXACT, 0.01, true, TinyModels.IMAGE).withAllocation(AllocationMeasure.NETWORK);
+        PrunePipeline.Result r = PIPELINE.run(m, settings, TinyModels.calibration32(c), PROVENANCE);
+        long total = 0;
+        double removed = 0;
+        java.util.Set<Double> distinct = new java.util.HashSet<>();
+        AnalyzedModel before = AnalyzedModel.of(m, TinyModels.IMAGE);
+        for (Linear l : PrunableLinears.of(before.structure())) {
+            total += l.inFeatures() * l.outFeatures();
+        }
+        for (LayerMask l : r.plan().layers()) {
+            removed += l.sparsity() * l.out() * l.in();
+            distinct.add(l.sparsity());
+        }
+        assertTrue(removed / total >= 0.5 && removed / total < 0.53, "overall " + removed / total);
+        assertTrue(distinct.size() > 1, "not uniform: " + distinct);
+        assertEquals("network", r.plan().setting("allocation", ""));
+        assertTrue(r.notes().stream().anyMatch(n -> n.startsWith("allocated sparsity per layer:")), r.notes().toString());
+        Model replayed = PIPELINE.apply(m, r.plan(), TinyModels.calibration32(c));
+        assertArrayEquals(TinyModels.logits(r.pruned(), c), TinyModels.logits(replayed, c));
     }
 
     /** --mlp-sparsity: the MLPs at that sparsity, the attention at what keeps the overall budget. */

@@ -1,15 +1,19 @@
 package io.vitshrink.prune.allocation;
 
+import io.vitshrink.onnx.search.ChoiceKnapsack;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Distributes a global budget over layers from their {@link LayerSensitivity}: every layer starts
- * dense and the step (one candidate sparsity up) with the smallest increase in relative output error
- * per weight (or per MAC) removed is taken, until the removed weights (or effective MACs) reach the
- * target. A greedy walk on convex-ish error curves, the same shape of search as a mixed-precision
- * bit allocation.
+ * Distributes a global budget over layers from their {@link LayerSensitivity}. {@link #allocate} is
+ * greedy: every layer starts dense and the step (one candidate sparsity up) with the smallest increase
+ * in error per weight (or per MAC) removed is taken, until the removed weights (or effective MACs)
+ * reach the target — right on convex error curves. {@link #allocateExact} solves the same problem as
+ * a multiple-choice knapsack (least summed error with the kept weights within budget), which also
+ * holds for the measured, not quite convex curves of {@link NetworkSensitivity}. The same shape of
+ * search as a mixed-precision bit allocation.
  */
 public final class SparsityAllocator {
 
@@ -57,6 +61,40 @@ public final class SparsityAllocator {
         Map<String, Double> out = new LinkedHashMap<>();
         for (int l = 0; l < layers.size(); l++) {
             out.put(layers.get(l).layer(), step[l] < 0 ? 0.0 : layers.get(l).sparsities()[step[l]]);
+        }
+        return out;
+    }
+
+    /**
+     * The least summed error that removes at least {@code target} weights (or MACs): one option per
+     * layer among dense and its candidates, solved exactly up to the knapsack's cost grid, whose
+     * rounding only ever keeps fewer weights than counted, so the target always holds.
+     *
+     * @return layer → sparsity (0 for layers left dense)
+     * @throws IllegalArgumentException when even every layer at its highest candidate misses the target
+     */
+    public static Map<String, Double> allocateExact(List<LayerSensitivity> layers, Budget budget, double target) {
+        List<List<ChoiceKnapsack.Option>> groups = new ArrayList<>();
+        long total = 0;
+        for (LayerSensitivity s : layers) {
+            long unit = budget == Budget.WEIGHTS ? s.weights() : s.macs();
+            total += unit;
+            List<ChoiceKnapsack.Option> options = new ArrayList<>();
+            options.add(new ChoiceKnapsack.Option(unit, 0)); // dense
+            for (int k = 0; k < s.sparsities().length; k++) {
+                long kept = unit - (long) Math.floor(s.sparsities()[k] * unit);
+                options.add(new ChoiceKnapsack.Option(kept, Math.max(0, s.errors()[k])));
+            }
+            groups.add(options);
+        }
+        long capacity = total - (long) Math.ceil(target);
+        int[] chosen = capacity < 0 ? null : ChoiceKnapsack.solve(groups, capacity, ChoiceKnapsack.DEFAULT_CELLS);
+        if (chosen == null) {
+            throw new IllegalArgumentException("no allocation over the candidates removes " + Math.round(target) + " of " + total);
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int l = 0; l < layers.size(); l++) {
+            out.put(layers.get(l).layer(), chosen[l] == 0 ? 0.0 : layers.get(l).sparsities()[chosen[l] - 1]);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.vitshrink.quant.mixed;
 
 import io.vitshrink.onnx.UserException;
+import io.vitshrink.onnx.search.ChoiceKnapsack;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

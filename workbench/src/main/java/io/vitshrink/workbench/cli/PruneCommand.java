@@ -9,6 +9,7 @@ import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.prune.PruneMethod;
 import io.vitshrink.prune.PrunePipeline;
 import io.vitshrink.prune.PruneSettings;
+import io.vitshrink.prune.allocation.AllocationMeasure;
 import io.vitshrink.prune.calibration.CalibrationImages;
 import io.vitshrink.prune.calibration.CroppedViews;
 import io.vitshrink.prune.calibration.LoaderImages;
@@ -165,9 +166,11 @@ public final class PruneCommand implements Callable<Integer> {
                     + "Linears in ONNX Runtime; F > 1 trades accuracy for latency) (default: ${DEFAULT-VALUE})")
     double headCost;
 
-    @Option(names = "--allocate",
-            description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly (block)")
-    boolean allocate;
+    @Option(names = "--allocate", arity = "0..1", fallbackValue = "layer", paramLabel = "MEASURE",
+            description = "distribute --sparsity/--target-macs over layers by calibration sensitivity instead of uniformly "
+                    + "(block): layer (the default when no value is given) weighs each layer's own output error, network the "
+                    + "whole model's KL divergence with the layer pruned and reconstructed alone (minutes on a real model)")
+    String allocate;
 
     @Option(names = "--from-plan", paramLabel = "PLAN", description = "rebuild the model from a prune plan instead of deciding again")
     Path fromPlan;
@@ -330,11 +333,12 @@ public final class PruneCommand implements Callable<Integer> {
         if (!group.equals("row") && !group.equals("layer")) {
             throw new UserException("--group '" + group + "' is not known: use row or layer");
         }
-        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate, imageSize, !oneShot,
+        return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate != null, imageSize, !oneShot,
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
                 new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
                         refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps))
-                .withMlpSparsity(mlpSparsity);
+                .withMlpSparsity(mlpSparsity)
+                .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }
 
     /** MACs, effective MACs, parameters and the sparsity of the blocks' Linear weights, before and after. */

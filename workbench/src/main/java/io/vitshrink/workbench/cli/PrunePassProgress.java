@@ -3,7 +3,7 @@ package io.vitshrink.workbench.cli;
 import io.vitshrink.prune.PruneListener;
 import io.vitshrink.workbench.output.Progress;
 
-/** One progress bar per calibration pass of a prune run. */
+/** One progress bar per calibration pass of a prune run (and one for an allocation's measurements). */
 final class PrunePassProgress implements PruneListener, AutoCloseable {
     private final int images;
     private final boolean quiet;
@@ -25,6 +25,17 @@ final class PrunePassProgress implements PruneListener, AutoCloseable {
         if (current != null) {
             current.advanceTo(done);
         }
+    }
+
+    @Override
+    public void stepsStarted(String what, int total) {
+        close();
+        current = Progress.start(what, total, quiet);
+    }
+
+    @Override
+    public void stepsDone(int done) {
+        imagesDone(done);
     }
 
     @Override

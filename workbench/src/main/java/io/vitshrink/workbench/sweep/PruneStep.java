@@ -9,11 +9,12 @@ import java.util.Set;
 /**
  * {@code prune}: runs {@code vitshrink prune} on the sweep's {@code calib} (evaluated against the original
  * on its {@code eval} when given). Settings are the prune options of the same name; the flags
- * {@code reconstruct}, {@code one_shot}, {@code layer_by_layer}, {@code adaptive_mask} and {@code allocate} take
- * {@code true} / {@code false}; {@code dense_target} takes the dense output's share (0–1).
+ * {@code reconstruct}, {@code one_shot}, {@code layer_by_layer} and {@code adaptive_mask} take
+ * {@code true} / {@code false}; {@code allocate} takes {@code true} / {@code false} or its measure ({@code layer},
+ * {@code network}); {@code dense_target} takes the dense output's share (0–1).
  */
 final class PruneStep implements StepKind {
-    private static final Set<String> FLAGS = Set.of("reconstruct", "one_shot", "layer_by_layer", "adaptive_mask", "allocate");
+    private static final Set<String> FLAGS = Set.of("reconstruct", "one_shot", "layer_by_layer", "adaptive_mask");
 
     @Override
     public String name() {
@@ -46,7 +47,16 @@ final class PruneStep implements StepKind {
             }
             a.flag("--" + f.replace('_', '-'), "true".equalsIgnoreCase(v));
         }
-        return a.settings(settings, FLAGS.toArray(String[]::new)).build();
+        String allocate = settings.get("allocate");
+        if (allocate != null && !allocate.equalsIgnoreCase("false")) {
+            if (!allocate.equalsIgnoreCase("true") && !allocate.equalsIgnoreCase("layer") && !allocate.equalsIgnoreCase("network")) {
+                throw new UserException("sweep: prune allocate must be true, false, layer or network, not '" + allocate + "'");
+            }
+            a.add("--allocate", allocate.equalsIgnoreCase("true") ? "layer" : allocate.toLowerCase(java.util.Locale.ROOT));
+        }
+        List<String> handled = new java.util.ArrayList<>(FLAGS);
+        handled.add("allocate");
+        return a.settings(settings, handled.toArray(String[]::new)).build();
     }
 
     @Override

@@ -127,6 +127,25 @@ class PruneCliTest {
     }
 
     @Test
+    void networkAllocationRecordsItsMeasureAndTheLayersItChose() throws IOException {
+        CliRun r = CliRun.of(args("an.onnx", "--method", "block", "--sparsity", "0.5", "--allocate", "network"));
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode plan = json(dir.resolve("an.plan.json"));
+        assertThat(plan.get("settings").get("allocate").asBoolean()).isTrue();
+        assertThat(plan.get("settings").get("allocation").asText()).isEqualTo("network");
+        java.util.Set<Double> sparsities = new java.util.HashSet<>();
+        plan.get("layers").forEach(l -> sparsities.add(l.get("sparsity").asDouble()));
+        assertThat(sparsities).hasSizeGreaterThan(1);
+        CliRun plain = CliRun.of(args("al.onnx", "--method", "block", "--sparsity", "0.5", "--allocate"));
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(json(dir.resolve("al.plan.json")).get("settings").get("allocation").asText()).isEqualTo("layer");
+        CliRun bad = CliRun.of(args("ab.onnx", "--method", "block", "--sparsity", "0.5", "--allocate", "global"));
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("vitshrink: --allocate takes layer or network, not 'global'");
+        assertThat(dir.resolve("ab.onnx")).doesNotExist();
+    }
+
+    @Test
     void badOptionsAreOneLineUserErrorsAndWriteNothing() {
         CliRun both = CliRun.of(args("x1.onnx", "--sparsity", "0.5", "--target-macs", "0.8"));
         assertThat(both.exitCode()).isEqualTo(2);

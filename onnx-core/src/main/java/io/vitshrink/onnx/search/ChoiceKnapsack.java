@@ -1,4 +1,4 @@
-package io.vitshrink.quant.mixed;
+package io.vitshrink.onnx.search;
 
 import java.util.Arrays;
 import java.util.List;
