@@ -32,12 +32,37 @@ public final class ElementScores {
                     perInput[j] = 1.0 / inv[j * in + j];
                 }
             }
+            case RIA -> {
+                return relativeImportance(w, out, in, requireGram(score, gram, in).diagonal());
+            }
             default -> throw new IllegalStateException(score.name());
         }
         for (int r = 0; r < out; r++) {
             for (int c = 0; c < in; c++) {
                 double v = w[r * in + c];
                 s[r * in + c] = score == ImportanceScore.HESSIAN ? v * v * perInput[c] : Math.abs(v) * perInput[c];
+            }
+        }
+        return s;
+    }
+
+    /** RIA: |w| relative to its row's and its column's absolute sums, times ‖X_j‖^½ (= (XᵀX)_jj^¼). */
+    private static double[] relativeImportance(float[] w, int out, int in, double[] inputSquares) {
+        double[] rowSum = new double[out];
+        double[] colSum = new double[in];
+        for (int r = 0; r < out; r++) {
+            for (int c = 0; c < in; c++) {
+                double a = Math.abs(w[r * in + c]);
+                rowSum[r] += a;
+                colSum[c] += a;
+            }
+        }
+        double[] s = new double[w.length];
+        for (int r = 0; r < out; r++) {
+            for (int c = 0; c < in; c++) {
+                double a = Math.abs(w[r * in + c]);
+                double relative = (rowSum[r] > 0 ? a / rowSum[r] : 0) + (colSum[c] > 0 ? a / colSum[c] : 0);
+                s[r * in + c] = relative * Math.pow(inputSquares[c], 0.25);
             }
         }
         return s;

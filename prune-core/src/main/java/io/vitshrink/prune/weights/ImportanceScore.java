@@ -13,10 +13,15 @@ import java.util.Locale;
  *   <li>{@code HESSIAN}: the OBS saliency w_ij² / [(H + λI)⁻¹]_jj with H = XᵀX the layer Hessian
  *       of the squared output error (Hassibi &amp; Stork 1993; Frantar &amp; Alistarh, SparseGPT, 2023).
  *       With a diagonal H it reduces to w²·H_jj, the second-order Taylor term.</li>
+ *   <li>{@code RIA}: (|w_ij| / Σ_k |w_ik| + |w_ij| / Σ_k |w_kj|) · ‖X_j‖₂^½, the weight relative to
+ *       both its row and its column, times the square root of its input's norm (Zhang et al.,
+ *       "Plug-and-Play: An Efficient Post-training Pruning Method for LLMs", ICLR 2024): the column
+ *       term keeps some weight on every input channel, which Wanda's full activation factor can
+ *       strip from quiet channels.</li>
  * </ul>
  */
 public enum ImportanceScore {
-    MAGNITUDE, WANDA, HESSIAN;
+    MAGNITUDE, WANDA, HESSIAN, RIA;
 
     /** Whether the score reads calibration statistics. */
     public boolean needsCalibration() {
@@ -33,6 +38,6 @@ public enum ImportanceScore {
                 return s;
             }
         }
-        throw new UserException("--score '" + text + "' is not known: use magnitude, wanda or hessian");
+        throw new UserException("--score '" + text + "' is not known: use magnitude, wanda, hessian or ria");
     }
 }

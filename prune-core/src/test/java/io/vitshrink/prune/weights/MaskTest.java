@@ -138,6 +138,28 @@ class MaskTest {
     }
 
     @Test
+    void riaWeighsEachWeightByItsRowAndColumnSumsAndTheRootOfItsInputNorm() {
+        float[] w = {1f, -2f, 3f, 0.5f}; // 2 × 2: rows |1|+|2| = 3, |3|+|0.5| = 3.5; columns 4, 2.5
+        float[] x = {1f, 0f, 0f, 2f, 1f, 2f}; // diag XᵀX = (2, 8): ‖X_0‖ = √2, ‖X_1‖ = √8
+        InputGram g = new InputGram(2);
+        g.add(x, 3);
+        double[] ria = ElementScores.of(ImportanceScore.RIA, w, 2, 2, g, 0.01);
+        assertEquals((1 / 3.0 + 1 / 4.0) * Math.pow(2, 0.25), ria[0], 1e-9);
+        assertEquals((2 / 3.0 + 2 / 2.5) * Math.pow(8, 0.25), ria[1], 1e-9);
+        assertEquals((3 / 3.5 + 3 / 4.0) * Math.pow(2, 0.25), ria[2], 1e-9);
+        assertEquals((0.5 / 3.5 + 0.5 / 2.5) * Math.pow(8, 0.25), ria[3], 1e-9);
+        // a weight in a column of small weights counts for more, relative to its row, than under Wanda
+        float[] v = {4f, 0.3f, 4f, 0.2f}; // column 1 is quiet: 0.3 and 0.2
+        g = new InputGram(2);
+        g.add(new float[] {1f, 1f}, 1);
+        double[] r = ElementScores.of(ImportanceScore.RIA, v, 2, 2, g, 0);
+        double[] wd = ElementScores.of(ImportanceScore.WANDA, v, 2, 2, g, 0);
+        assertTrue(r[1] / r[0] > 5 * (wd[1] / wd[0]), r[1] / r[0] + " vs " + wd[1] / wd[0]);
+        assertEquals(ImportanceScore.RIA, ImportanceScore.parse("ria"));
+        assertTrue(ImportanceScore.RIA.needsCalibration());
+    }
+
+    @Test
     void patternsParseAndBadOnesAreUserErrors() {
         assertEquals(SparsityPattern.block(4, 4), SparsityPattern.parse("4x4", "--block"));
         assertEquals(SparsityPattern.nOfM(2, 4), SparsityPattern.parse("2:4", "--block"));

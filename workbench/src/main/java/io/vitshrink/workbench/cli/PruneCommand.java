@@ -60,7 +60,7 @@ public final class PruneCommand implements Callable<Integer> {
                     + "default 1x1 for block, 2:4 for nm")
     String block;
 
-    @Option(names = "--score", defaultValue = "wanda", description = "magnitude, wanda, hessian (default: ${DEFAULT-VALUE})")
+    @Option(names = "--score", defaultValue = "wanda", description = "magnitude, wanda, hessian, ria (default: ${DEFAULT-VALUE})")
     String score;
 
     @Option(names = "--sparsity", paramLabel = "S",
