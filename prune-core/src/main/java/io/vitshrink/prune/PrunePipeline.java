@@ -138,7 +138,8 @@ public final class PrunePipeline {
                     Double.parseDouble(plan.setting("refine_lr", "0.001")), Integer.parseInt(plan.setting("refine_batch", "16")),
                     Double.parseDouble(plan.setting("refine_target", "0")), Long.parseLong(plan.setting("refine_seed", "0")),
                     Double.parseDouble(plan.setting("refine_cls_weight", "1")), Integer.parseInt(plan.setting("refine_window", "0")),
-                    Integer.parseInt(plan.setting("refine_window_steps", "0")));
+                    Integer.parseInt(plan.setting("refine_window_steps", "0")),
+                    Double.parseDouble(plan.setting("refine_window_deep", "0")));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,
                     (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();

@@ -222,6 +222,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             if (refine.windows()) {
                 m.put("refine_window", refine.window());
                 m.put("refine_window_steps", refine.windowSteps());
+                if (refine.windowDeep() > 0) {
+                    m.put("refine_window_deep", refine.windowDeep());
+                }
             }
         }
         if (method.removesHeads()) {

@@ -20,9 +20,18 @@ import io.vitshrink.onnx.UserException;
  * @param window after every {@code window} blocks, those blocks are refined together toward the
  *     output of the last of them ({@link WindowRefiner}); 0 = no window refinement
  * @param windowSteps Adam steps per window
+ * @param windowDeep weight of every block's output inside a window in the window's loss (deep
+ *     supervision: each intermediate stream is also held to its target, the last block's at weight
+ *     1); 0 = the window's last output alone
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
-        double classTokenWeight, int window, int windowSteps) {
+        double classTokenWeight, int window, int windowSteps, double windowDeep) {
+
+    /** Settings whose windows are fitted on their last block's output alone. */
+    public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
+            double classTokenWeight, int window, int windowSteps) {
+        this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps, 0);
+    }
 
     /** No refinement. */
     public static final RefineSettings OFF = new RefineSettings(0, 1e-3, 16, 0, 0, 1);
@@ -59,6 +68,16 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
         if (window > 0 && windowSteps == 0) {
             throw new UserException("--refine-window needs --refine-window-steps (or --refine-steps) above 0");
         }
+        if (!(windowDeep >= 0 && windowDeep <= 100)) {
+            throw new UserException("--refine-window-deep must be in [0, 100], not " + windowDeep);
+        }
+        if (windowDeep > 0 && window == 0) {
+            throw new UserException("--refine-window-deep weighs the blocks inside a window: it needs --refine-window");
+        }
+        if (windowDeep > 0 && denseShare > 0) {
+            throw new UserException("--refine-window-deep holds each block's output to the dense blocks' on the window's input; "
+                    + "it does not combine with --refine-target");
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
@@ -74,6 +93,11 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
         return steps > 0;
     }
 
+    /** Whether a window's loss also holds the stream after each of its blocks (deep supervision). */
+    public boolean deepWindows() {
+        return windows() && windowDeep > 0;
+    }
+
     /** Whether windows of blocks are refined together. */
     public boolean windows() {
         return window > 0 && windowSteps > 0;
@@ -81,6 +105,7 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
 
     /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
     RefineSettings forWindows() {
-        return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps);
+        return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep);
     }
 }

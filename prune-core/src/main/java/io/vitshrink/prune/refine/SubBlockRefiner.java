@@ -130,7 +130,15 @@ public final class SubBlockRefiner {
 
     /** The sub-block's output y on every image with the given parameters ({@code outWidth} features per token). */
     public ImageValues outputs(SubBlockGraph forward, boolean rows, ImageValues x, float[][] params, int outWidth) {
-        int per = x.tokens() * outWidth;
+        return outputs(forward, rows, x, params, x.tokens(), outWidth);
+    }
+
+    /**
+     * The graph's output y on every image, {@code outTokens × outWidth} per image (a deep window's
+     * output holds more token rows than its input).
+     */
+    public ImageValues outputs(SubBlockGraph forward, boolean rows, ImageValues x, float[][] params, int outTokens, int outWidth) {
+        int per = outTokens * outWidth;
         float[] y = new float[x.images() * per];
         try (Runner run = Runner.open(forward.model(), options)) {
             for (int from = 0; from < x.images(); from += 16) {
@@ -139,12 +147,12 @@ public final class SubBlockRefiner {
                     part[i] = from + i;
                 }
                 // the loss is not fetched: a zero target of the batch's size only fills the input
-                float[] out = run.runFloats(feeds(forward, rows, x, new float[part.length * per], outWidth, params, part, null),
+                float[] out = run.runFloats(feeds(forward, rows, x, new float[part.length * per], outTokens, outWidth, params, part, null),
                         List.of(SubBlockGraph.Y)).get(SubBlockGraph.Y).data();
                 System.arraycopy(out, 0, y, from * per, out.length);
             }
         }
-        return new ImageValues(y, x.images(), x.tokens(), outWidth);
+        return new ImageValues(y, x.images(), outTokens, outWidth);
     }
 
     /** Feeds of a sub-block graph for the given images, every token weighted 1. */
@@ -160,22 +168,23 @@ public final class SubBlockRefiner {
      */
     static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, ImageValues target, float[][] params,
             int[] images, float[] tokenWeights) {
-        return feeds(graph, rows, x, target.gather(images), target.width(), params, images, tokenWeights);
+        return feeds(graph, rows, x, target.gather(images), target.tokens(), target.width(), params, images, tokenWeights);
     }
 
-    private static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, float[] targetBatch, int targetWidth,
-            float[][] params, int[] images, float[] tokenWeights) {
+    /** @param tokenWeights one weight per target token position (the target may hold more tokens than x), or null */
+    private static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, float[] targetBatch, int targetTokens,
+            int targetWidth, float[][] params, int[] images, float[] tokenWeights) {
         Map<String, Tensor> feed = new HashMap<>();
-        float[] w = new float[images.length * x.tokens()];
+        float[] w = new float[images.length * targetTokens];
         for (int i = 0; i < images.length; i++) {
-            for (int t = 0; t < x.tokens(); t++) {
-                w[i * x.tokens() + t] = tokenWeights == null ? 1f : tokenWeights[t];
+            for (int t = 0; t < targetTokens; t++) {
+                w[i * targetTokens + t] = tokenWeights == null ? 1f : tokenWeights[t];
             }
         }
-        long[] wShape = rows ? new long[] {w.length, 1} : new long[] {images.length, x.tokens(), 1};
+        long[] wShape = rows ? new long[] {w.length, 1} : new long[] {images.length, targetTokens, 1};
         feed.put(SubBlockGraph.TOKEN_WEIGHT, Tensor.ofFloats(SubBlockGraph.TOKEN_WEIGHT, wShape, w));
         feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, images.length, x.tokens(), x.width()), x.gather(images)));
-        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, x.tokens(), targetWidth),
+        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, targetTokens, targetWidth),
                 targetBatch));
         feed.put(SubBlockGraph.GRAD_SCALE, Tensor.ofFloats(SubBlockGraph.GRAD_SCALE, new long[0],
                 new float[] {2f / ((float) images.length * x.tokens())}));

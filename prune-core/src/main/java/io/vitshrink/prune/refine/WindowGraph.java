@@ -1,5 +1,6 @@
 package io.vitshrink.prune.refine;
 
+import io.vitshrink.onnx.model.Attribute;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,11 @@ import java.util.List;
  * to that block's (or the last block's) output. The LayerNorms are fixed; the gradient flows back
  * through them and through the residual branches. Parameters: each block's attention and MLP
  * parameters prefixed {@code b<i>_}, block after block.
+ *
+ * <p>A deep window ({@code tokens > 0}) outputs what the stream has gained after every block, the K
+ * deltas concatenated along the token axis ({@code [images, K·tokens, width]}, block 0's first), so
+ * that one target and one token-weight vector hold each intermediate stream too; the gradient of
+ * each part joins the backward pass where that block's output is.
  */
 public final class WindowGraph {
     private WindowGraph() {
@@ -25,12 +31,21 @@ public final class WindowGraph {
     }
 
     public static SubBlockGraph build(List<Block> blocks, boolean gradients) {
+        return build(blocks, gradients, 0);
+    }
+
+    /**
+     * @param tokens tokens per image of a deep window (the output holds every block's delta); 0 = the
+     *     last block's delta alone
+     */
+    public static SubBlockGraph build(List<Block> blocks, boolean gradients, int tokens) {
         SubBlockGraph.Writer w = new SubBlockGraph.Writer(3, 3);
         String x = SubBlockGraph.X;
         List<LayerNormGraph.Pass> norms1 = new ArrayList<>();
         List<LayerNormGraph.Pass> norms2 = new ArrayList<>();
         List<AttentionGraph.Pass> attentions = new ArrayList<>();
         List<MlpGraph.Pass> mlps = new ArrayList<>();
+        List<String> deltas = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++) {
             Block b = blocks.get(i);
             String prefix = "b" + i + "_";
@@ -40,18 +55,27 @@ public final class WindowGraph {
             LayerNormGraph.Pass n2 = LayerNormGraph.forward(w, mid, b.norm2());
             MlpGraph.Pass m = MlpGraph.forward(w, n2.y(), prefix, b.width(), b.hidden(), b.width());
             x = w.ops.op("Add", List.of(mid, m.y()));
+            if (tokens > 0) {
+                deltas.add(w.ops.op("Sub", List.of(x, SubBlockGraph.X)));
+            }
             norms1.add(n1);
             norms2.add(n2);
             attentions.add(a);
             mlps.add(m);
         }
-        String dy = w.lossAndOutputGradient(w.ops.op("Sub", List.of(x, SubBlockGraph.X)));
+        int k = blocks.size();
+        String dy = w.lossAndOutputGradient(tokens > 0 ? w.ops.op("Concat", deltas, Attribute.of("axis", 1L))
+                : w.ops.op("Sub", List.of(x, SubBlockGraph.X)));
         if (gradients) {
-            String dStream = dy; // the gradient of the stream after the block being walked back through
-            for (int i = blocks.size() - 1; i >= 0; i--) {
+            // the gradient of the stream after the block being walked back through
+            String dStream = tokens > 0 ? w.ops.slice(dy, 1, (long) (k - 1) * tokens, (long) k * tokens) : dy;
+            for (int i = k - 1; i >= 0; i--) {
                 String dMid = w.ops.op("Add", List.of(dStream, norms2.get(i).backward(mlps.get(i).backward(dStream, true))));
                 String dNorm1 = attentions.get(i).backward(dMid, i > 0);
                 dStream = i > 0 ? w.ops.op("Add", List.of(dMid, norms1.get(i).backward(dNorm1))) : null;
+                if (i > 0 && tokens > 0) { // the loss on the stream after block i − 1 enters here
+                    dStream = w.ops.op("Add", List.of(dStream, w.ops.slice(dy, 1, (long) (i - 1) * tokens, (long) i * tokens)));
+                }
             }
         }
         return w.build();

@@ -88,12 +88,26 @@ public final class WindowRefiner {
                     what, formError));
             return pruned;
         }
-        ImageValues target = refiner.outputs(forward, false, input, BlockRefiner.flatten(original), width);
-        if (settings.denseShare() > 0) {
-            target = target.blend(1 - settings.denseShare(), denseOutput.blend(1, input, -1), settings.denseShare());
+        float[] tokenWeights = BlockRefiner.tokenWeights(readsClassToken, settings, input.tokens());
+        SubBlockGraph train;
+        SubBlockGraph fitted; // the graph whose output the loss and the held-out error measure
+        ImageValues target;
+        if (settings.deepWindows()) {
+            int tokens = input.tokens();
+            fitted = WindowGraph.build(shapes, false, tokens);
+            train = WindowGraph.build(shapes, true, tokens);
+            target = refiner.outputs(fitted, false, input, BlockRefiner.flatten(original), window.size() * tokens, width);
+            tokenWeights = deepTokenWeights(tokenWeights, tokens, window.size(), settings.windowDeep());
+        } else {
+            fitted = forward;
+            train = WindowGraph.build(shapes, true);
+            target = refiner.outputs(forward, false, input, BlockRefiner.flatten(original), width);
+            if (settings.denseShare() > 0) {
+                target = target.blend(1 - settings.denseShare(), denseOutput.blend(1, input, -1), settings.denseShare());
+            }
         }
-        SubBlockRefiner.Result r = refiner.refine(WindowGraph.build(shapes, true), forward, false, input, target, params,
-                BlockRefiner.frozen(current), BlockRefiner.stepSizes(current), settings, BlockRefiner.tokenWeights(readsClassToken, settings, input.tokens()));
+        SubBlockRefiner.Result r = refiner.refine(train, fitted, false, input, target, params,
+                BlockRefiner.frozen(current), BlockRefiner.stepSizes(current), settings, tokenWeights);
         notes.add(String.format(Locale.ROOT, "%s refined together: held-out error %.4f → %.4f (best after step %d of %d, %.1f s)", what,
                 r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds()));
         if (r.bestStep() == 0) {
@@ -104,5 +118,22 @@ public final class WindowRefiner {
         Graph g = copy.graph();
         current.forEach(p -> p.write(g));
         return copy;
+    }
+
+    /**
+     * The token weights of a deep window's output: block after block, each token's weight times
+     * {@code deep}, the last block's times 1.
+     *
+     * @param perToken each token's weight (null = 1)
+     */
+    static float[] deepTokenWeights(float[] perToken, int tokens, int blocks, double deep) {
+        float[] w = new float[blocks * tokens];
+        for (int b = 0; b < blocks; b++) {
+            double factor = b == blocks - 1 ? 1 : deep;
+            for (int t = 0; t < tokens; t++) {
+                w[b * tokens + t] = (float) (factor * (perToken == null ? 1 : perToken[t]));
+            }
+        }
+        return w;
     }
 }

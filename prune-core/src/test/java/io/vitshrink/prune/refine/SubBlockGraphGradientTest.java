@@ -22,12 +22,13 @@ class SubBlockGraphGradientTest {
 
     @Test
     void mlpGradientsMatchFiniteDifferences() {
-        checkGradients(MlpGraph.build(6, 12, 5, true), MlpGraph.build(6, 12, 5, false), true, 6, 5);
+        checkGradients(MlpGraph.build(6, 12, 5, true), MlpGraph.build(6, 12, 5, false), true, 6, 5, TOKENS, WEIGHTS);
     }
 
     @Test
     void attentionGradientsMatchFiniteDifferences() {
-        checkGradients(AttentionGraph.build(6, 2, 4, 5, 0.5f, true), AttentionGraph.build(6, 2, 4, 5, 0.5f, false), false, 6, 5);
+        checkGradients(AttentionGraph.build(6, 2, 4, 5, 0.5f, true), AttentionGraph.build(6, 2, 4, 5, 0.5f, false), false, 6, 5,
+                TOKENS, WEIGHTS);
     }
 
     @Test
@@ -35,7 +36,20 @@ class SubBlockGraphGradientTest {
         // the gradient crosses two LayerNorms per block and both residual branches of the first block
         SplittableRandom r = new SplittableRandom(5);
         List<WindowGraph.Block> blocks = List.of(block(r), block(r));
-        checkGradients(WindowGraph.build(blocks, true), WindowGraph.build(blocks, false), false, 8, 8);
+        checkGradients(WindowGraph.build(blocks, true), WindowGraph.build(blocks, false), false, 8, 8, TOKENS, WEIGHTS);
+    }
+
+    @Test
+    void deepWindowOfThreeBlocksGradientsMatchFiniteDifferences() {
+        // every block's output is in the loss: the gradient of blocks 0 and 1 also enters where their outputs are
+        SplittableRandom r = new SplittableRandom(7);
+        List<WindowGraph.Block> blocks = List.of(block(r), block(r), block(r));
+        float[] weights = WindowRefiner.deepTokenWeights(WEIGHTS, TOKENS, 3, 0.5);
+        assertThat(weights).hasSize(3 * TOKENS);
+        assertThat(weights[0]).isEqualTo(0.5f * WEIGHTS[0]);
+        assertThat(weights[2 * TOKENS]).isEqualTo(WEIGHTS[0]);
+        checkGradients(WindowGraph.build(blocks, true, TOKENS), WindowGraph.build(blocks, false, TOKENS), false, 8, 8,
+                3 * TOKENS, weights);
     }
 
     private static WindowGraph.Block block(SplittableRandom r) {
@@ -50,10 +64,11 @@ class SubBlockGraphGradientTest {
         return new LayerNormParams(gamma, random(r, 8, 0.2), 1e-6f);
     }
 
-    private static void checkGradients(SubBlockGraph train, SubBlockGraph forward, boolean rows, int in, int out) {
+    private static void checkGradients(SubBlockGraph train, SubBlockGraph forward, boolean rows, int in, int out, int outTokens,
+            float[] weights) {
         SplittableRandom random = new SplittableRandom(3);
-        ImageValues x = tokens(random, in, 1.0);
-        ImageValues t = tokens(random, out, 1.0);
+        ImageValues x = tokens(random, in, TOKENS, 1.0);
+        ImageValues t = tokens(random, out, outTokens, 1.0);
         float[][] params = new float[train.parameters().size()][];
         for (int i = 0; i < params.length; i++) {
             long n = 1;
@@ -64,7 +79,7 @@ class SubBlockGraphGradientTest {
         }
         int[] all = {0, 1};
         try (Runner tr = Runner.open(train.model(), RunnerOptions.defaults()); Runner fw = Runner.open(forward.model(), RunnerOptions.defaults())) {
-            Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(train, rows, x, t, params, all, WEIGHTS));
+            Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(train, rows, x, t, params, all, weights));
             Map<String, io.vitshrink.onnx.runtime.Runner.FloatOutput> grads = tr.runFloats(feed, train.gradients());
             for (int i = 0; i < params.length; i++) {
                 float[] g = grads.get(train.gradients().get(i)).data();
@@ -73,9 +88,9 @@ class SubBlockGraphGradientTest {
                     float keep = params[i][k];
                     double eps = 1e-2;
                     params[i][k] = (float) (keep + eps);
-                    double up = loss(fw, forward, rows, x, t, params);
+                    double up = loss(fw, forward, rows, x, t, params, weights);
                     params[i][k] = (float) (keep - eps);
-                    double down = loss(fw, forward, rows, x, t, params);
+                    double down = loss(fw, forward, rows, x, t, params, weights);
                     params[i][k] = keep;
                     double numeric = (up - down) / (2 * eps);
                     assertThat(g[k]).as("%s[%d]", train.parameters().get(i), k)
@@ -91,14 +106,15 @@ class SubBlockGraphGradientTest {
         return feed;
     }
 
-    private static double loss(Runner fw, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues t, float[][] params) {
-        return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}, WEIGHTS), List.of(SubBlockGraph.LOSS))
+    private static double loss(Runner fw, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues t, float[][] params,
+            float[] weights) {
+        return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}, weights), List.of(SubBlockGraph.LOSS))
                 .get(SubBlockGraph.LOSS).data()[0];
     }
 
-    private static ImageValues tokens(SplittableRandom r, int width, double scale) {
-        float[] a = random(r, IMAGES * TOKENS * width, scale);
-        return new ImageValues(a, IMAGES, TOKENS, width);
+    private static ImageValues tokens(SplittableRandom r, int width, int tokens, double scale) {
+        float[] a = random(r, IMAGES * tokens * width, scale);
+        return new ImageValues(a, IMAGES, tokens, width);
     }
 
     private static float[] random(SplittableRandom r, int n, double scale) {

@@ -115,6 +115,36 @@ class WindowRefinerTest {
         assertThat(r.notes()).noneMatch(n -> n.contains("not refined")).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
     }
 
+    /**
+     * A deep window also holds the stream after its first block: that stream ends closer to the dense
+     * model's than when the window answers for its last output alone, the last output still ends
+     * closer than reconstruction left it, and a plan replays it exactly.
+     */
+    @Test
+    void aDeepWindowHoldsTheInnerStreamToTheDenseOneAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        List<io.vitshrink.onnx.vit.TransformerBlock> blocks = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks();
+        String inner = blocks.get(0).output();
+        String last = blocks.get(1).output();
+        double plainLast = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
+                PROVENANCE).pruned(), c, last));
+        Model shallow = PIPELINE.run(m, settings(window(2, 60, 0)), TinyModels.calibration32(c), PROVENANCE).pruned();
+        PrunePipeline.Result deep = PIPELINE.run(m, settings(new RefineSettings(0, 3e-3, 8, 0, 1, 1, 2, 60, 1.0)),
+                TinyModels.calibration32(c), PROVENANCE);
+        assertThat(deep.notes()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
+        assertThat(meanSquared(value(m, c, inner), value(deep.pruned(), c, inner)))
+                .isLessThan(meanSquared(value(m, c, inner), value(shallow, c, inner)));
+        assertThat(meanSquared(value(m, c, last), value(deep.pruned(), c, last))).isLessThan(plainLast);
+        assertThat(deep.plan().settings()).containsEntry("refine_window_deep", 1.0);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(deep.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(deep.pruned(), c));
+        assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0, 0, 1, 0, 0, 1.0)).isInstanceOf(UserException.class)
+                .hasMessageContaining("needs --refine-window");
+        assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0.5, 0, 1, 2, 10, 1.0)).isInstanceOf(UserException.class)
+                .hasMessageContaining("--refine-target");
+    }
+
     @Test
     void windowSettingsAreChecked() {
         assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0, 0, 1, 2, 0)).isInstanceOf(UserException.class)

@@ -140,6 +140,12 @@ public final class PruneCommand implements Callable<Integer> {
                     + "--refine-target and --refine-cls-weight apply too")
     Integer refineWindowSteps;
 
+    @Option(names = "--refine-window-deep", defaultValue = "0", paramLabel = "A",
+            description = "with --refine-window: also hold the stream after every block inside a window to the dense blocks' "
+                    + "(deep supervision), each at weight A against the last block's 1; 0 = the last block's output alone "
+                    + "(default)")
+    double refineWindowDeep;
+
     @Option(names = "--mlp-sparsity", paramLabel = "S",
             description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
                     + "(q/k/v, proj) to whatever keeps the overall --sparsity")
@@ -336,7 +342,8 @@ public final class PruneCommand implements Callable<Integer> {
         return new PruneSettings(m, p, ImportanceScore.parse(score), sparsity, targetMacs, r, damping, allocate != null, imageSize, !oneShot,
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
                 new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
-                        refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps))
+                        refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps,
+                        refineWindowDeep))
                 .withMlpSparsity(mlpSparsity)
                 .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }
