@@ -124,6 +124,12 @@ class PruneCliTest {
         assertThat(noWindow.exitCode()).isEqualTo(2);
         assertThat(noWindow.err().strip()).isEqualTo("vitshrink: --refine-window-steps needs --refine-window");
         assertThat(dir.resolve("x5.onnx")).doesNotExist();
+        CliRun deepAlone = CliRun.of(args("x6.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "5",
+                "--refine-window-deep", "1"));
+        assertThat(deepAlone.exitCode()).isEqualTo(2);
+        assertThat(deepAlone.err().strip()).startsWith("vitshrink: --refine-window-deep").contains("needs --refine-window")
+                .doesNotContain("\n");
+        assertThat(dir.resolve("x6.onnx")).doesNotExist();
     }
 
     @Test
