@@ -147,6 +147,10 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
         if (allocate && (method == PruneMethod.NM || method.isStructured())) {
             throw new UserException("--allocate applies to --method block (structured removal always ranks units globally)");
         }
+        if (allocate && sparsity != null && sparsity > 0.9) {
+            throw new UserException("--allocate chooses each layer's sparsity among 0.1 … 0.9: --sparsity must be at most 0.9, not "
+                    + sparsity);
+        }
         if (adaptiveMask && (method.isStructured() || reconstruction == Reconstruction.NONE)) {
             throw new UserException("--adaptive-mask chooses the mask during reconstruction: it needs --reconstruct and a weight method");
         }

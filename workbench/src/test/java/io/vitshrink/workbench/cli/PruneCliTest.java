@@ -148,6 +148,9 @@ class PruneCliTest {
         CliRun bad = CliRun.of(args("ab.onnx", "--method", "block", "--sparsity", "0.5", "--allocate", "global"));
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err().strip()).isEqualTo("vitshrink: --allocate takes layer or network, not 'global'");
+        CliRun tooSparse = CliRun.of(args("ab.onnx", "--method", "block", "--sparsity", "0.95", "--allocate", "network"));
+        assertThat(tooSparse.exitCode()).isEqualTo(2);
+        assertThat(tooSparse.err().strip()).startsWith("vitshrink: --allocate chooses each layer's sparsity among 0.1 … 0.9");
         assertThat(dir.resolve("ab.onnx")).doesNotExist();
     }
 
