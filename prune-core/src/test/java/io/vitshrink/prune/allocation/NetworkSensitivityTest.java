@@ -102,4 +102,31 @@ class NetworkSensitivityTest {
                     org.assertj.core.data.Percentage.withPercentage(0.1));
         }
     }
+
+    /** An older export lists its initializers among the graph inputs too (removing the initializer drops that listing): measured the same. */
+    @org.junit.jupiter.api.Test
+    void initializersListedAsInputsAreMeasuredTheSame() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        AnalyzedModel a = AnalyzedModel.of(m, TinyModels.IMAGE);
+        List<Linear> linears = PrunableLinears.of(a.structure()).subList(0, 2);
+        Map<String, Long> macs = new LinkedHashMap<>();
+        linears.forEach(l -> macs.put(l.name(), 1L));
+        Model old = m.copy();
+        for (Linear l : linears) {
+            Tensor t = old.graph().initializer(l.weight()).orElseThrow();
+            List<io.vitshrink.onnx.model.Dim> dims = new ArrayList<>();
+            for (long d : t.dims()) {
+                dims.add(io.vitshrink.onnx.model.Dim.of(d));
+            }
+            old.graph().addInput(new io.vitshrink.onnx.model.ValueInfo(l.weight(), io.vitshrink.onnx.model.DataType.FLOAT, dims));
+        }
+        List<LayerSensitivity> plain = NetworkSensitivity.measure(m, linears, macs, CANDIDATES, NetworkSensitivityTest::magnitude,
+                TinyModels.calibration(c), RunnerOptions.defaults(), (done, total) -> { });
+        List<LayerSensitivity> listed = NetworkSensitivity.measure(old, linears, macs, CANDIDATES, NetworkSensitivityTest::magnitude,
+                TinyModels.calibration(c), RunnerOptions.defaults(), (done, total) -> { });
+        for (int k = 0; k < plain.size(); k++) {
+            assertThat(listed.get(k).errors()).containsExactly(plain.get(k).errors());
+        }
+    }
 }
