@@ -103,7 +103,10 @@ class NetworkSensitivityTest {
         }
     }
 
-    /** An older export lists its initializers among the graph inputs too (removing the initializer drops that listing): measured the same. */
+    /**
+     * An older export lists its initializers among the graph inputs too (removing the initializer
+     * drops that listing): measured the same.
+     */
     @org.junit.jupiter.api.Test
     void initializersListedAsInputsAreMeasuredTheSame() {
         TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);

@@ -83,7 +83,8 @@ class SparsityAllocatorTest {
             double target = 0.45 * total;
             Map<String, Double> a = SparsityAllocator.allocateExact(layers, SparsityAllocator.Budget.WEIGHTS, target);
             assertThat(removed(layers, a, SparsityAllocator.Budget.WEIGHTS)).as("seed " + seed).isGreaterThanOrEqualTo(target);
-            assertThat(error(layers, a)).as("seed " + seed).isCloseTo(bruteForce(layers, target), org.assertj.core.data.Offset.offset(1e-12));
+            assertThat(error(layers, a)).as("seed " + seed)
+                    .isCloseTo(bruteForce(layers, target), org.assertj.core.data.Offset.offset(1e-12));
         }
     }
 
