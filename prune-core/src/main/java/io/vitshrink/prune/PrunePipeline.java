@@ -19,7 +19,6 @@ import io.vitshrink.prune.calibration.GramCollector;
 import io.vitshrink.prune.plan.BlockCut;
 import io.vitshrink.prune.plan.LayerMask;
 import io.vitshrink.prune.plan.PrunePlan;
-import io.vitshrink.prune.reconstruct.MaskedLeastSquares;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.BlockRefiner;
 import io.vitshrink.prune.refine.ImageValues;
@@ -407,25 +406,15 @@ public final class PrunePipeline {
 
     /**
      * One layer pruned inside the dense model, as the network allocation measures it: the run's score
-     * and pattern choose the mask, and with reconstruction the kept weights are refitted exactly to
-     * the dense layer's output on the dense calibration inputs.
+     * and pattern choose the mask, and the run's reconstruction refits the kept weights to the dense
+     * layer's output on the dense calibration inputs.
      */
     private static float[] prunedAlone(Linear l, float[] w, double sparsity, PruneSettings settings, InputGram gram) {
         int o = (int) l.outFeatures();
         int i = (int) l.inFeatures();
         double[] sc = ElementScores.of(settings.score(), w, o, i, gram, settings.damping());
         boolean[] pruned = MaskSelector.select(sc, o, i, settings.pattern(), sparsity, settings.perRow()).elements();
-        float[] out = w.clone();
-        if (settings.reconstruction() != Reconstruction.NONE) {
-            MaskedLeastSquares.solve(out, w, pruned, o, i, gram.matrix(), settings.damping());
-        } else {
-            for (int k = 0; k < out.length; k++) {
-                if (pruned[k]) {
-                    out[k] = 0f;
-                }
-            }
-        }
-        return out;
+        return WeightPruner.pruned(w, pruned, o, i, settings.reconstruction(), gram, settings.damping());
     }
 
     /** MLP Linears at {@code mlp}; attention Linears at what keeps {@code overall} of {@code weights}. */

@@ -113,28 +113,35 @@ public final class WeightPruner {
                         + m.weight() + "', the model's is " + l.outFeatures() + "×" + l.inFeatures() + " '" + l.weight() + "'");
             }
             float[] original = LinearWeights.read(g, l);
-            boolean[] pruned = m.toMask().elements();
-            float[] w = original.clone();
-            if (reconstruction == Reconstruction.NONE) {
-                for (int k = 0; k < w.length; k++) {
-                    if (pruned[k]) {
-                        w[k] = 0f;
-                    }
-                }
-            } else {
-                InputGram gram = grams.get(l.input());
-                if (gram == null) {
-                    throw new IllegalArgumentException("no Gram matrix for the input of " + l.name());
-                }
-                double[] h = gram.matrix();
-                if (reconstruction == Reconstruction.EXACT) {
-                    MaskedLeastSquares.solve(w, original, pruned, m.out(), m.in(), h, damping);
-                } else {
-                    SparseGptReconstructor.solve(w, original, pruned, m.out(), m.in(), h, damping);
-                }
+            InputGram gram = grams.get(l.input());
+            if (reconstruction != Reconstruction.NONE && gram == null) {
+                throw new IllegalArgumentException("no Gram matrix for the input of " + l.name());
             }
+            float[] w = pruned(original, m.toMask().elements(), m.out(), m.in(), reconstruction, gram, damping);
             LinearWeights.write(g, l, w, m.out(), m.in());
         }
         return copy;
+    }
+
+    /**
+     * One layer's weights ({@code [out, in]}) with the {@code pruned} entries removed: zeroed, or with
+     * the kept ones reconstructed from the layer input's Gram matrix (needed unless {@code reconstruction}
+     * is NONE).
+     */
+    public static float[] pruned(float[] original, boolean[] pruned, int out, int in, Reconstruction reconstruction,
+            InputGram gram, double damping) {
+        float[] w = original.clone();
+        if (reconstruction == Reconstruction.NONE) {
+            for (int k = 0; k < w.length; k++) {
+                if (pruned[k]) {
+                    w[k] = 0f;
+                }
+            }
+        } else if (reconstruction == Reconstruction.EXACT) {
+            MaskedLeastSquares.solve(w, original, pruned, out, in, gram.matrix(), damping);
+        } else {
+            SparseGptReconstructor.solve(w, original, pruned, out, in, gram.matrix(), damping);
+        }
+        return w;
     }
 }
