@@ -127,7 +127,7 @@ public final class NetworkSensitivity {
             Map<String, Tensor> weights) {
         Map<String, Tensor> feeds = new LinkedHashMap<>(weights);
         feeds.put(imageInput, Tensor.ofFloats(imageInput, b.shape(), b.pixels()));
-        return runner.runFloats(feeds, List.of(logits)).get(logits).data().clone();
+        return runner.runFloats(feeds, List.of(logits)).get(logits).data(); // a fresh array per call (no reused buffers)
     }
 
     /** The first {@code n} images of one pass, in batches as they come (the last one cut to size). */
