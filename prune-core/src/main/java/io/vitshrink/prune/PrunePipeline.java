@@ -23,6 +23,7 @@ import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.BlockRefiner;
 import io.vitshrink.prune.refine.ImageValues;
 import io.vitshrink.prune.refine.RefineSettings;
+import io.vitshrink.prune.refine.StepSchedule;
 import io.vitshrink.prune.refine.WindowRefiner;
 import io.vitshrink.prune.structured.StructuredRewrite;
 import io.vitshrink.prune.structured.StructuredSelection;
@@ -138,7 +139,9 @@ public final class PrunePipeline {
                     Double.parseDouble(plan.setting("refine_target", "0")), Long.parseLong(plan.setting("refine_seed", "0")),
                     Double.parseDouble(plan.setting("refine_cls_weight", "1")), Integer.parseInt(plan.setting("refine_window", "0")),
                     Integer.parseInt(plan.setting("refine_window_steps", "0")),
-                    Double.parseDouble(plan.setting("refine_window_deep", "0")));
+                    Double.parseDouble(plan.setting("refine_window_deep", "0")))
+                    .withSchedule(StepSchedule.parse(plan.setting("refine_schedule", "constant")))
+                    .withHoldout(Integer.parseInt(plan.setting("refine_holdout", String.valueOf(RefineSettings.DEFAULT_HOLDOUT))));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,
                     (linears, grams, current) -> {
                 java.util.Set<String> names = new java.util.HashSet<>();

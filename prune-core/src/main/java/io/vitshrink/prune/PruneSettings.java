@@ -4,6 +4,7 @@ import io.vitshrink.onnx.UserException;
 import io.vitshrink.prune.allocation.AllocationMeasure;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.RefineSettings;
+import io.vitshrink.prune.refine.StepSchedule;
 import io.vitshrink.prune.weights.ImportanceScore;
 import io.vitshrink.prune.weights.SparsityPattern;
 import java.util.LinkedHashMap;
@@ -223,6 +224,12 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             m.put("refine_target", refine.denseShare());
             m.put("refine_seed", refine.seed());
             m.put("refine_cls_weight", refine.classTokenWeight());
+            if (refine.schedule() != StepSchedule.CONSTANT) {
+                m.put("refine_schedule", refine.schedule().key());
+            }
+            if (refine.holdoutEvery() != RefineSettings.DEFAULT_HOLDOUT) {
+                m.put("refine_holdout", refine.holdoutEvery());
+            }
             if (refine.windows()) {
                 m.put("refine_window", refine.window());
                 m.put("refine_window_steps", refine.windowSteps());

@@ -41,6 +41,14 @@ public final class MaskedAdam {
 
     /** One step along the given gradients (same shapes as the parameters). */
     public void step(float[][] grads) {
+        step(grads, 1);
+    }
+
+    /**
+     * One step along the given gradients, every array's step size times {@code factor} (a schedule's
+     * value at this step; the moment estimates are not affected).
+     */
+    public void step(float[][] grads, double factor) {
         t++;
         double c1 = 1 - Math.pow(BETA1, t);
         double c2 = 1 - Math.pow(BETA2, t);
@@ -50,7 +58,7 @@ public final class MaskedAdam {
             boolean[] f = frozen[i];
             float[] mi = m[i];
             float[] vi = v[i];
-            double lr = stepSize[i];
+            double lr = stepSize[i] * factor;
             for (int k = 0; k < p.length; k++) {
                 if (f != null && f[k]) {
                     continue;

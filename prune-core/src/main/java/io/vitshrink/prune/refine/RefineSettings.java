@@ -23,9 +23,23 @@ import io.vitshrink.onnx.UserException;
  * @param windowDeep weight of every block's output inside a window in the window's loss (deep
  *     supervision: each intermediate stream is also held to its target, the last block's at weight
  *     1); 0 = the window's last output alone
+ * @param schedule how the Adam step size changes over the steps of one refinement
+ * @param holdoutEvery every this many-th calibration image is held out of the fit, and the parameters
+ *     with the lowest error on the held-out images are kept; 0 = every image is fitted and the
+ *     parameters with the lowest error on them are kept (with a cosine schedule, in effect the last)
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
-        double classTokenWeight, int window, int windowSteps, double windowDeep) {
+        double classTokenWeight, int window, int windowSteps, double windowDeep, StepSchedule schedule, int holdoutEvery) {
+
+    /** Every 8th image held out, as before the hold-out was a setting. */
+    public static final int DEFAULT_HOLDOUT = 8;
+
+    /** Settings with a constant step size and every 8th image held out. */
+    public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
+            double classTokenWeight, int window, int windowSteps, double windowDeep) {
+        this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps, windowDeep,
+                StepSchedule.CONSTANT, DEFAULT_HOLDOUT);
+    }
 
     /** Settings whose windows are fitted on their last block's output alone. */
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
@@ -78,6 +92,13 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
             throw new UserException("--refine-window-deep holds each block's output to the dense blocks' on the window's input; "
                     + "it does not combine with --refine-target");
         }
+        if (schedule == null) {
+            throw new IllegalArgumentException("a step schedule is required");
+        }
+        if (holdoutEvery != 0 && (holdoutEvery < 2 || 16 % holdoutEvery != 0)) {
+            // a divisor of the calibration batch of 16 keeps an image and its views (--calib-views) on one side
+            throw new UserException("--refine-holdout must be 0 (fit every image), 2, 4, 8 or 16, not " + holdoutEvery);
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
@@ -106,6 +127,18 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
     RefineSettings forWindows() {
         return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep);
+                windowDeep, schedule, holdoutEvery);
+    }
+
+    /** These settings with another step schedule. */
+    public RefineSettings withSchedule(StepSchedule s) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, s, holdoutEvery);
+    }
+
+    /** These settings holding out every {@code every}-th image (0 = none). */
+    public RefineSettings withHoldout(int every) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, schedule, every);
     }
 }

@@ -12,12 +12,12 @@ import java.util.SplittableRandom;
 /**
  * Fits the parameters of one sub-block to targets on the calibration images by masked Adam
  * ({@link MaskedAdam}), its gradients computed by ONNX Runtime on a {@link SubBlockGraph}. Every
- * eighth image is held out: the parameters kept are those with the lowest held-out error seen
- * (checked before the first step too), so refinement never leaves a sub-block worse on images it did
- * not fit than the reconstruction it started from.
+ * {@link RefineSettings#holdoutEvery()}-th image (by default the eighth) is held out: the parameters
+ * kept are those with the lowest held-out error seen (checked before the first step too), so
+ * refinement never leaves a sub-block worse on images it did not fit than the reconstruction it
+ * started from. Without a hold-out every image is fitted and the lowest error on them decides.
  */
 public final class SubBlockRefiner {
-    private static final int HOLDOUT_EVERY = 8;
     private final RunnerOptions options;
 
     public SubBlockRefiner(RunnerOptions options) {
@@ -48,11 +48,12 @@ public final class SubBlockRefiner {
         long t0 = System.nanoTime();
         List<Integer> fit = new ArrayList<>();
         List<Integer> held = new ArrayList<>();
+        int every = settings.holdoutEvery();
         for (int i = 0; i < x.images(); i++) {
-            (x.images() >= HOLDOUT_EVERY && i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1 ? held : fit).add(i);
+            (every > 0 && x.images() >= every && i % every == every - 1 ? held : fit).add(i);
         }
         if (held.isEmpty()) {
-            held = fit; // too few images to hold any out: the error is measured on the fitted ones
+            held = fit; // no hold-out asked for, or too few images to hold any out: the error is measured on the fitted ones
         }
         double[] step = new double[params.length];
         for (int i = 0; i < step.length; i++) {
@@ -85,7 +86,7 @@ public final class SubBlockRefiner {
                 for (int i = 0; i < params.length; i++) {
                     grads[i] = out.get(train.gradients().get(i)).data();
                 }
-                adam.step(grads);
+                adam.step(grads, settings.schedule().factor(s, settings.steps()));
                 if (s % checkEvery == 0 || s == settings.steps()) {
                     double e = error(forwardRun, forward, rows, x, target, params, held, tokenWeights, heldEnergy);
                     if (e < best) {

@@ -30,6 +30,20 @@ class MaskedAdamTest {
         assertThat(adam.steps()).isEqualTo(2000);
     }
 
+    /** Adam's first step moves every entry by its step size (m̂/√v̂ = ±1); a schedule's factor scales that move. */
+    @Test
+    void aStepFactorScalesTheMove() {
+        float[] full = {0f, 0f};
+        float[] quarter = {0f, 0f};
+        float[][] g = {{3f, -0.5f}};
+        new MaskedAdam(new float[][] {full}, new boolean[][] {null}, new double[] {0.1}).step(g);
+        new MaskedAdam(new float[][] {quarter}, new boolean[][] {null}, new double[] {0.1}).step(g, 0.25);
+        assertThat(full[0]).isCloseTo(-0.1f, Offset.offset(1e-6f));
+        assertThat(full[1]).isCloseTo(0.1f, Offset.offset(1e-6f));
+        assertThat(quarter[0]).isCloseTo(-0.025f, Offset.offset(1e-6f));
+        assertThat(quarter[1]).isCloseTo(0.025f, Offset.offset(1e-6f));
+    }
+
     @Test
     void masksMustMatchTheirArrays() {
         assertThatThrownBy(() -> new MaskedAdam(new float[][] {new float[3]}, new boolean[][] {new boolean[2]}, new double[] {1}))

@@ -17,6 +17,7 @@ import io.vitshrink.prune.plan.PrunePlan;
 import io.vitshrink.prune.plan.PrunePlanJson;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.refine.RefineSettings;
+import io.vitshrink.prune.refine.StepSchedule;
 import io.vitshrink.prune.weights.ImportanceScore;
 import io.vitshrink.prune.weights.LinearWeights;
 import io.vitshrink.prune.weights.PrunableLinears;
@@ -145,6 +146,17 @@ public final class PruneCommand implements Callable<Integer> {
                     + "(deep supervision), each at weight A against the last block's 1; 0 = the last block's output alone "
                     + "(default)")
     double refineWindowDeep;
+
+    @Option(names = "--refine-schedule", defaultValue = "constant", paramLabel = "S",
+            description = "with --refine-steps or --refine-window: the Adam step size over the steps of each refinement: "
+                    + "constant, or cosine (decays to zero by the last step) (default: ${DEFAULT-VALUE})")
+    String refineSchedule;
+
+    @Option(names = "--refine-holdout", defaultValue = "8", paramLabel = "N",
+            description = "with --refine-steps or --refine-window: hold every N-th calibration image out of the fit and keep "
+                    + "the parameters with the lowest error on those; 0 = fit every image and keep the lowest error on them "
+                    + "(2, 4, 8 or 16; default: ${DEFAULT-VALUE})")
+    int refineHoldout;
 
     @Option(names = "--mlp-sparsity", paramLabel = "S",
             description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
@@ -343,7 +355,7 @@ public final class PruneCommand implements Callable<Integer> {
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
                 new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
                         refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps,
-                        refineWindowDeep))
+                        refineWindowDeep).withSchedule(StepSchedule.parse(refineSchedule)).withHoldout(refineHoldout))
                 .withMlpSparsity(mlpSparsity)
                 .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }

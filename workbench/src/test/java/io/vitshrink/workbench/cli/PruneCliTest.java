@@ -102,7 +102,8 @@ class PruneCliTest {
     @Test
     void blockAndWindowRefinementWithMirroredAndCroppedViewsRecordsItsSettingsAndReplaysByteForByte() throws IOException {
         CliRun r = CliRun.of(args("rf.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "20",
-                "--refine-target", "0.5", "--calib-mirror", "--calib-views", "1", "--refine-window", "2", "--refine-window-steps", "10"));
+                "--refine-target", "0.5", "--calib-mirror", "--calib-views", "1", "--refine-window", "2", "--refine-window-steps", "10",
+                "--refine-schedule", "cosine", "--refine-holdout", "4"));
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode plan = json(dir.resolve("rf.plan.json"));
         assertThat(plan.get("settings").get("refine_steps").asInt()).isEqualTo(20);
@@ -111,6 +112,8 @@ class PruneCliTest {
         assertThat(plan.get("settings").get("calib_views").asInt()).isEqualTo(1);
         assertThat(plan.get("settings").get("refine_window").asInt()).isEqualTo(2);
         assertThat(plan.get("settings").get("refine_window_steps").asInt()).isEqualTo(10);
+        assertThat(plan.get("settings").get("refine_schedule").asText()).isEqualTo("cosine");
+        assertThat(plan.get("settings").get("refine_holdout").asInt()).isEqualTo(4);
         CliRun again = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("rf.plan.json").toString(),
                 "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
                 "--image-size", "32", "--out", dir.resolve("rf-again.onnx").toString());
@@ -130,6 +133,16 @@ class PruneCliTest {
         assertThat(deepAlone.err().strip()).startsWith("vitshrink: --refine-window-deep").contains("needs --refine-window")
                 .doesNotContain("\n");
         assertThat(dir.resolve("x6.onnx")).doesNotExist();
+        CliRun badHoldout = CliRun.of(args("x7.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "5",
+                "--refine-holdout", "3"));
+        assertThat(badHoldout.exitCode()).isEqualTo(2);
+        assertThat(badHoldout.err().strip()).isEqualTo("vitshrink: --refine-holdout must be 0 (fit every image), 2, 4, 8 or 16, not 3");
+        CliRun badSchedule = CliRun.of(args("x8.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "5",
+                "--refine-schedule", "linear"));
+        assertThat(badSchedule.exitCode()).isEqualTo(2);
+        assertThat(badSchedule.err().strip()).isEqualTo("vitshrink: --refine-schedule 'linear' is not known: use constant or cosine");
+        assertThat(dir.resolve("x7.onnx")).doesNotExist();
+        assertThat(dir.resolve("x8.onnx")).doesNotExist();
     }
 
     @Test

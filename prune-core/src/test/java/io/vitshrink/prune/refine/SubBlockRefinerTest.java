@@ -1,0 +1,111 @@
+package io.vitshrink.prune.refine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vitshrink.onnx.runtime.RunnerOptions;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** Which calibration images a refinement fits and which decide the parameters it keeps. */
+class SubBlockRefinerTest {
+    private static final int IMAGES = 16;
+    private static final int TOKENS = 3;
+    private static final int WIDTH = 4;
+    private static final int HIDDEN = 6;
+    private final SubBlockRefiner refiner = new SubBlockRefiner(RunnerOptions.defaults());
+
+    /**
+     * The starting error a refinement reports is the relative error on the held-out images alone:
+     * images 7 and 15 of 16 when every 8th is held out, 3, 7, 11 and 15 for every 4th, all 16 without
+     * a hold-out. Each image's error differs, so another partition gives another number.
+     */
+    @Test
+    void theHoldOutDecidesWhichImagesMeasureTheError() {
+        SubBlockGraph forward = MlpGraph.build(WIDTH, HIDDEN, WIDTH, false);
+        SubBlockGraph train = MlpGraph.build(WIDTH, HIDDEN, WIDTH, true);
+        SplittableRandom random = new SplittableRandom(3);
+        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
+        float[][] start = parameters(forward, random);
+        float[][] other = parameters(forward, random);
+        ImageValues target = refiner.outputs(forward, true, x, other, WIDTH);
+        ImageValues own = refiner.outputs(forward, true, x, start, WIDTH);
+        for (int every : new int[] {8, 4, 0}) {
+            RefineSettings settings = new RefineSettings(0, 1e-3, 4, 0, 1).withHoldout(every);
+            SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, copy(start), new boolean[start.length][],
+                    ones(start.length), settings, null);
+            List<Integer> held = IntStream.range(0, IMAGES).filter(i -> every == 0 || i % every == every - 1).boxed().toList();
+            assertThat(r.startError()).as("every %d", every).isCloseTo(relativeError(own, target, held), Offset.offset(1e-5));
+        }
+        assertThat(relativeError(own, target, List.of(7, 15))).isNotCloseTo(relativeError(own, target, List.of(3, 7, 11, 15)),
+                Offset.offset(1e-3));
+    }
+
+    /** Without a hold-out every image is fitted: the error on all of them falls and the fitted parameters are kept. */
+    @Test
+    void withoutAHoldOutTheFitOnEveryImageIsKept() {
+        SubBlockGraph forward = MlpGraph.build(WIDTH, HIDDEN, WIDTH, false);
+        SubBlockGraph train = MlpGraph.build(WIDTH, HIDDEN, WIDTH, true);
+        SplittableRandom random = new SplittableRandom(5);
+        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
+        float[][] params = parameters(forward, random);
+        ImageValues target = refiner.outputs(forward, true, x, parameters(forward, random), WIDTH);
+        RefineSettings settings = new RefineSettings(200, 3e-2, 4, 0, 1).withHoldout(0).withSchedule(StepSchedule.COSINE);
+        SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, params, new boolean[params.length][],
+                ones(params.length), settings, null);
+        List<Integer> all = IntStream.range(0, IMAGES).boxed().toList();
+        double after = relativeError(refiner.outputs(forward, true, x, params, WIDTH), target, all);
+        assertThat(r.bestStep()).isPositive();
+        assertThat(r.bestError()).isLessThan(0.5 * r.startError()).isCloseTo(after, Offset.offset(1e-5));
+    }
+
+    private static double relativeError(ImageValues y, ImageValues t, List<Integer> images) {
+        double num = 0;
+        double den = 0;
+        int per = TOKENS * WIDTH;
+        for (int i : images) {
+            for (int k = 0; k < per; k++) {
+                double d = y.data()[i * per + k] - t.data()[i * per + k];
+                num += d * d;
+                den += (double) t.data()[i * per + k] * t.data()[i * per + k];
+            }
+        }
+        return num / den;
+    }
+
+    private static float[][] parameters(SubBlockGraph g, SplittableRandom random) {
+        float[][] p = new float[g.parameters().size()][];
+        for (int i = 0; i < p.length; i++) {
+            long n = 1;
+            for (long d : g.parameterShapes().get(i)) {
+                n *= d;
+            }
+            p[i] = gaussian(random, (int) n);
+        }
+        return p;
+    }
+
+    private static float[] gaussian(SplittableRandom random, int n) {
+        float[] a = new float[n];
+        for (int k = 0; k < n; k++) {
+            a[k] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    private static double[] ones(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, 1);
+        return a;
+    }
+
+    private static float[][] copy(float[][] a) {
+        float[][] c = new float[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i].clone();
+        }
+        return c;
+    }
+}
