@@ -6,6 +6,7 @@ import io.vitshrink.onnx.cost.NodeCost;
 import io.vitshrink.onnx.linalg.InputGram;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.runtime.RunnerOptions;
+import io.vitshrink.onnx.vit.LayerNorm;
 import io.vitshrink.onnx.vit.Linear;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import io.vitshrink.onnx.vit.VitStructure;
@@ -140,6 +141,7 @@ public final class PrunePipeline {
                     Double.parseDouble(plan.setting("refine_cls_weight", "1")), Integer.parseInt(plan.setting("refine_window", "0")),
                     Integer.parseInt(plan.setting("refine_window_steps", "0")),
                     Double.parseDouble(plan.setting("refine_window_deep", "0")))
+                    .withHeadWeight(Double.parseDouble(plan.setting("refine_head_weight", "0")))
                     .withSchedule(StepSchedule.parse(plan.setting("refine_schedule", "constant")))
                     .withHoldout(Integer.parseInt(plan.setting("refine_holdout", String.valueOf(RefineSettings.DEFAULT_HOLDOUT))));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,
@@ -265,8 +267,17 @@ public final class PrunePipeline {
                         .forEach(m -> prunedWeights.put(m.linear(), m.toMask().elements()));
                 ImageValues denseOutput = refine.denseShare() > 0
                         ? kept.denseValues(model, b.input(), List.of(b.output())).get(b.output()) : null;
-                Model refined = windows.refine(pruned, model, window, prunedWeights, windowInput,
-                        kept.values(pruned, b.input(), List.of(b.output())).get(b.output()), denseOutput);
+                LayerNorm classifierNorm = last && readsClassToken && refine.headWeight() > 0 ? s.head().finalNorm() : null;
+                if (last && refine.headWeight() > 0 && classifierNorm == null) {
+                    notes.add("the classifier's input is not in the last window's loss: the model's head does not read the class "
+                            + "token after a final LayerNorm");
+                }
+                List<String> fetch = classifierNorm == null ? List.of(b.output()) : List.of(b.output(), classifierNorm.output());
+                Map<String, ImageValues> after = kept.values(pruned, b.input(), fetch);
+                WindowRefiner.ClassifierInput classifier = classifierNorm == null ? null
+                        : new WindowRefiner.ClassifierInput(classifierNorm, after.get(classifierNorm.output()));
+                Model refined = windows.refine(pruned, model, window, prunedWeights, windowInput, after.get(b.output()), denseOutput,
+                        classifier);
                 if (refined != pruned && !last) {
                     // the blocks before b changed: their outputs, b's input among them, are computed again
                     kept.rewind(windowStart);

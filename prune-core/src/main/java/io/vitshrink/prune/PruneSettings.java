@@ -236,6 +236,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
                 if (refine.windowDeep() > 0) {
                     m.put("refine_window_deep", refine.windowDeep());
                 }
+                if (refine.headWeight() > 0) {
+                    m.put("refine_head_weight", refine.headWeight());
+                }
             }
         }
         if (method.removesHeads()) {

@@ -27,9 +27,13 @@ import io.vitshrink.onnx.UserException;
  * @param holdoutEvery every this many-th calibration image is held out of the fit, and the parameters
  *     with the lowest error on the held-out images are kept; 0 = every image is fitted and the
  *     parameters with the lowest error on them are kept (with a cosine schedule, in effect the last)
+ * @param headWeight weight, against a patch token's 1, of the class token after the model's final
+ *     LayerNorm (what the classifier reads) in the loss of the window that ends with the last block;
+ *     0 = the stream alone
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
-        double classTokenWeight, int window, int windowSteps, double windowDeep, StepSchedule schedule, int holdoutEvery) {
+        double classTokenWeight, int window, int windowSteps, double windowDeep, StepSchedule schedule, int holdoutEvery,
+        double headWeight) {
 
     /** Every 8th image held out, as before the hold-out was a setting. */
     public static final int DEFAULT_HOLDOUT = 8;
@@ -38,7 +42,7 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
             double classTokenWeight, int window, int windowSteps, double windowDeep) {
         this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps, windowDeep,
-                StepSchedule.CONSTANT, DEFAULT_HOLDOUT);
+                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0);
     }
 
     /** Settings whose windows are fitted on their last block's output alone. */
@@ -99,6 +103,16 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
             // a divisor of the calibration batch of 16 keeps an image and its views (--calib-views) on one side
             throw new UserException("--refine-holdout must be 0 (fit every image), 2, 4, 8 or 16, not " + holdoutEvery);
         }
+        if (!(headWeight >= 0 && headWeight <= 10_000)) {
+            throw new UserException("--refine-head-weight must be in [0, 10000], not " + headWeight);
+        }
+        if (headWeight > 0 && window == 0) {
+            throw new UserException("--refine-head-weight weighs what the classifier reads in the last window: it needs --refine-window");
+        }
+        if (headWeight > 0 && denseShare > 0) {
+            throw new UserException("--refine-head-weight holds the classifier's input to the dense blocks' on the window's input; "
+                    + "it does not combine with --refine-target");
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
@@ -127,18 +141,24 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
     RefineSettings forWindows() {
         return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery);
+                windowDeep, schedule, holdoutEvery, headWeight);
+    }
+
+    /** These settings with the classifier's input at weight {@code w} in the last window's loss. */
+    public RefineSettings withHeadWeight(double w) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, schedule, holdoutEvery, w);
     }
 
     /** These settings with another step schedule. */
     public RefineSettings withSchedule(StepSchedule s) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, s, holdoutEvery);
+                windowDeep, s, holdoutEvery, headWeight);
     }
 
     /** These settings holding out every {@code every}-th image (0 = none). */
     public RefineSettings withHoldout(int every) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, every);
+                windowDeep, schedule, every, headWeight);
     }
 }

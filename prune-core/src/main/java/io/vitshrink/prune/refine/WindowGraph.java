@@ -17,6 +17,11 @@ import java.util.List;
  * deltas concatenated along the token axis ({@code [images, K·tokens, width]}, block 0's first), so
  * that one target and one token-weight vector hold each intermediate stream too; the gradient of
  * each part joins the backward pass where that block's output is.
+ *
+ * <p>With a head norm, one more row follows along the token axis: the class token of the last
+ * block's stream after the model's final LayerNorm, what the classifier reads. Its error counts as
+ * the head sees it — the stream's mean and scale, which that LayerNorm removes, do not — and its
+ * gradient reaches the stream's class token through that LayerNorm's backward pass.
  */
 public final class WindowGraph {
     private WindowGraph() {
@@ -39,6 +44,16 @@ public final class WindowGraph {
      *     last block's delta alone
      */
     public static SubBlockGraph build(List<Block> blocks, boolean gradients, int tokens) {
+        return build(blocks, gradients, tokens, null);
+    }
+
+    /**
+     * @param tokens tokens per image of a deep window (the output holds every block's delta); 0 = the
+     *     last block's delta alone
+     * @param headNorm the model's final LayerNorm, whose output on the class token is appended to the
+     *     output as one more row; null = none
+     */
+    public static SubBlockGraph build(List<Block> blocks, boolean gradients, int tokens, LayerNormParams headNorm) {
         SubBlockGraph.Writer w = new SubBlockGraph.Writer(3, 3);
         String x = SubBlockGraph.X;
         List<LayerNormGraph.Pass> norms1 = new ArrayList<>();
@@ -64,11 +79,22 @@ public final class WindowGraph {
             mlps.add(m);
         }
         int k = blocks.size();
-        String dy = w.lossAndOutputGradient(tokens > 0 ? w.ops.op("Concat", deltas, Attribute.of("axis", 1L))
-                : w.ops.op("Sub", List.of(x, SubBlockGraph.X)));
+        String out = tokens > 0 ? w.ops.op("Concat", deltas, Attribute.of("axis", 1L)) : w.ops.op("Sub", List.of(x, SubBlockGraph.X));
+        LayerNormGraph.Pass head = null;
+        if (headNorm != null) {
+            head = LayerNormGraph.forward(w, w.ops.slice(x, 1, 0, 1), headNorm);
+            out = w.ops.op("Concat", List.of(out, head.y()), Attribute.of("axis", 1L));
+        }
+        String dy = w.lossAndOutputGradient(out);
         if (gradients) {
+            String dDeltas = head == null ? dy : w.ops.slice(dy, 1, 0, -1);
             // the gradient of the stream after the block being walked back through
-            String dStream = tokens > 0 ? w.ops.slice(dy, 1, (long) (k - 1) * tokens, (long) k * tokens) : dy;
+            String dStream = tokens > 0 ? w.ops.slice(dDeltas, 1, (long) (k - 1) * tokens, (long) k * tokens) : dDeltas;
+            if (head != null) { // the head row's gradient enters at the class token of the last stream
+                String dClass = head.backward(w.ops.slice(dy, 1, -1, Long.MAX_VALUE));
+                String zeros = w.ops.op("Mul", List.of(w.ops.slice(dStream, 1, 1, Long.MAX_VALUE), w.ops.float0(0f)));
+                dStream = w.ops.op("Add", List.of(dStream, w.ops.op("Concat", List.of(dClass, zeros), Attribute.of("axis", 1L))));
+            }
             for (int i = k - 1; i >= 0; i--) {
                 String dMid = w.ops.op("Add", List.of(dStream, norms2.get(i).backward(mlps.get(i).backward(dStream, true))));
                 String dNorm1 = attentions.get(i).backward(dMid, i > 0);

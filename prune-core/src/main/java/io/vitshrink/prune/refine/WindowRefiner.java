@@ -4,6 +4,7 @@ import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.runtime.RunnerOptions;
 import io.vitshrink.onnx.vit.Attention;
+import io.vitshrink.onnx.vit.LayerNorm;
 import io.vitshrink.onnx.vit.TransformerBlock;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +44,13 @@ public final class WindowRefiner {
      * @param input the pruned model's stream entering the first block
      * @param output the pruned model's stream after the last block (what the window graph must reproduce)
      * @param denseOutput the dense model's stream after the last block; read when the settings blend it in
+     * @param classifier the model's final LayerNorm and its output on the pruned model, when this window
+     *     ends with the last block and the classifier reads its class token (the loss then also holds
+     *     that norm's output on the class token, at {@link RefineSettings#headWeight()}); null otherwise
      * @return a new model, or {@code pruned} itself when nothing changed
      */
     public Model refine(Model pruned, Model dense, List<TransformerBlock> window, Map<String, boolean[]> prunedWeights,
-            ImageValues input, ImageValues output, ImageValues denseOutput) {
+            ImageValues input, ImageValues output, ImageValues denseOutput, ClassifierInput classifier) {
         String what = window.size() == 1 ? "block " + window.get(0).index()
                 : "blocks " + window.get(0).index() + "–" + window.get(window.size() - 1).index();
         List<WindowGraph.Block> shapes = new ArrayList<>();
@@ -89,15 +93,25 @@ public final class WindowRefiner {
             return pruned;
         }
         float[] tokenWeights = BlockRefiner.tokenWeights(readsClassToken, settings, input.tokens());
+        LayerNormParams head = classifier == null || settings.headWeight() == 0 ? null
+                : headNorm(what, classifier, pruned, shapes, input, params);
         SubBlockGraph train;
         SubBlockGraph fitted; // the graph whose output the loss and the held-out error measure
         ImageValues target;
-        if (settings.deepWindows()) {
+        if (settings.deepWindows() || head != null) {
             int tokens = input.tokens();
-            fitted = WindowGraph.build(shapes, false, tokens);
-            train = WindowGraph.build(shapes, true, tokens);
-            target = refiner.outputs(fitted, false, input, BlockRefiner.flatten(original), window.size() * tokens, width);
-            tokenWeights = deepTokenWeights(tokenWeights, tokens, window.size(), settings.windowDeep());
+            int deepTokens = settings.deepWindows() ? tokens : 0;
+            int rows = settings.deepWindows() ? window.size() * tokens : tokens;
+            fitted = WindowGraph.build(shapes, false, deepTokens, head);
+            train = WindowGraph.build(shapes, true, deepTokens, head);
+            if (settings.deepWindows()) {
+                tokenWeights = deepTokenWeights(tokenWeights, tokens, window.size(), settings.windowDeep());
+            }
+            if (head != null) {
+                tokenWeights = withHeadRow(tokenWeights, rows, settings.headWeight());
+                rows++;
+            }
+            target = refiner.outputs(fitted, false, input, BlockRefiner.flatten(original), rows, width);
         } else {
             fitted = forward;
             train = WindowGraph.build(shapes, true);
@@ -118,6 +132,58 @@ public final class WindowRefiner {
         Graph g = copy.graph();
         current.forEach(p -> p.write(g));
         return copy;
+    }
+
+    /**
+     * The model's final LayerNorm as the window graph writes it, or null with a note when its scale or
+     * bias is computed, or when the graph's class-token row differs from the model's own output of that
+     * norm (the same form check the blocks pass).
+     */
+    private LayerNormParams headNorm(String what, ClassifierInput classifier, Model pruned, List<WindowGraph.Block> shapes,
+            ImageValues input, float[][] params) {
+        int width = input.width();
+        Optional<LayerNormParams> norm = LayerNormParams.read(pruned.graph(), classifier.norm(), width);
+        if (norm.isEmpty()) {
+            notes.add(what + ": the final LayerNorm's scale or bias is not a stored constant; the classifier's input is not in the loss");
+            return null;
+        }
+        int tokens = input.tokens();
+        ImageValues own = refiner.outputs(WindowGraph.build(shapes, false, 0, norm.get()), false, input, params, tokens + 1, width);
+        float[] ownRow = new float[input.images() * width];
+        float[] modelRow = new float[input.images() * width];
+        for (int i = 0; i < input.images(); i++) {
+            System.arraycopy(own.data(), (i * (tokens + 1) + tokens) * width, ownRow, i * width, width);
+            System.arraycopy(classifier.values().data(), i * classifier.values().tokens() * width, modelRow, i * width, width);
+        }
+        double formError = BlockRefiner.relativeError(ownRow, modelRow);
+        if (!(formError < BlockRefiner.MAX_FORM_ERROR)) {
+            notes.add(String.format(Locale.ROOT, "%s: the final LayerNorm's standard form differs from the model's by %.2g (relative); "
+                    + "the classifier's input is not in the loss", what, formError));
+            return null;
+        }
+        return norm.get();
+    }
+
+    /**
+     * What the classifier reads after the last block.
+     *
+     * @param norm the final LayerNorm
+     * @param values its output on the pruned model, {@code [images, tokens, width]} (the class token first)
+     */
+    public record ClassifierInput(LayerNorm norm, ImageValues values) {
+    }
+
+    /**
+     * The token weights of an output followed by the head row: {@code weights} (null = 1 for each of
+     * {@code rows}), then {@code headWeight}.
+     */
+    static float[] withHeadRow(float[] weights, int rows, double headWeight) {
+        float[] w = new float[rows + 1];
+        for (int i = 0; i < rows; i++) {
+            w[i] = weights == null ? 1f : weights[i];
+        }
+        w[rows] = (float) headWeight;
+        return w;
     }
 
     /**

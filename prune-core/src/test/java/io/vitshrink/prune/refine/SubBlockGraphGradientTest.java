@@ -52,6 +52,31 @@ class SubBlockGraphGradientTest {
                 3 * TOKENS, weights);
     }
 
+    @Test
+    void windowWithTheHeadRowGradientsMatchFiniteDifferences() {
+        // the class token after the final LayerNorm is one more output row; its gradient enters through that norm
+        SplittableRandom r = new SplittableRandom(11);
+        List<WindowGraph.Block> blocks = List.of(block(r), block(r));
+        LayerNormParams head = norm(r);
+        float[] weights = WindowRefiner.withHeadRow(WEIGHTS, TOKENS, 6);
+        assertThat(weights).hasSize(TOKENS + 1).endsWith(6f);
+        checkGradients(WindowGraph.build(blocks, true, 0, head), WindowGraph.build(blocks, false, 0, head), false, 8, 8,
+                TOKENS + 1, weights);
+    }
+
+    @Test
+    void deepWindowWithTheHeadRowGradientsMatchFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(13);
+        List<WindowGraph.Block> blocks = List.of(block(r), block(r), block(r));
+        LayerNormParams head = norm(r);
+        float[] weights = WindowRefiner.withHeadRow(WindowRefiner.deepTokenWeights(WEIGHTS, TOKENS, 3, 0.5), 3 * TOKENS, 3);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] *= 0.25f; // a smaller loss: the float loss's rounding stays below the finite differences' tolerance
+        }
+        checkGradients(WindowGraph.build(blocks, true, TOKENS, head), WindowGraph.build(blocks, false, TOKENS, head), false, 8, 8,
+                3 * TOKENS + 1, weights);
+    }
+
     private static WindowGraph.Block block(SplittableRandom r) {
         return new WindowGraph.Block(8, 2, 4, 0.5f, 12, norm(r), norm(r));
     }

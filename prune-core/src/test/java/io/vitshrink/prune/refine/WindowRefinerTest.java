@@ -145,6 +145,45 @@ class WindowRefinerTest {
                 .hasMessageContaining("--refine-target");
     }
 
+    /**
+     * With the classifier's input in the last window's loss, every export style's final LayerNorm
+     * passes its form check, the class token after that norm ends closer to the dense model's than
+     * when the window fits the stream alone, and a plan replays it exactly.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ExportStyle.class, names = {"TIMM", "HUGGING_FACE", "TORCHVISION"})
+    void theClassifiersInputJoinsTheLastWindowsLossAndReplays(ExportStyle style) {
+        TinyVitConfig c = TinyModels.config(style, 17);
+        Model m = TinyVitBuilder.build(c);
+        String norm = AnalyzedModel.of(m, TinyModels.IMAGE).structure().head().finalNorm().output();
+        int width = c.width();
+        Model plain = PIPELINE.run(m, settings(window(2, 60, 0)), TinyModels.calibration32(c), PROVENANCE).pruned();
+        PrunePipeline.Result head = PIPELINE.run(m, settings(window(2, 60, 0).withHeadWeight(200)), TinyModels.calibration32(c),
+                PROVENANCE);
+        assertThat(head.notes()).as(head.notes().toString()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"))
+                .noneMatch(n -> n.contains("classifier's input is not"));
+        float[] dense = classToken(value(m, c, norm), width);
+        assertThat(meanSquared(dense, classToken(value(head.pruned(), c, norm), width)))
+                .isLessThan(meanSquared(dense, classToken(value(plain, c, norm), width)));
+        assertThat(head.plan().settings()).containsEntry("refine_head_weight", 200.0);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(head.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(head.pruned(), c));
+        assertThatThrownBy(() -> window(0, 0, 0).withHeadWeight(1)).isInstanceOf(UserException.class)
+                .hasMessageContaining("needs --refine-window");
+        assertThatThrownBy(() -> window(2, 10, 0.5).withHeadWeight(1)).isInstanceOf(UserException.class)
+                .hasMessageContaining("--refine-target");
+    }
+
+    /** Token 0 of each of the 32 images of a {@code [32, tokens, width]} value. */
+    private static float[] classToken(float[] values, int width) {
+        int per = values.length / 32;
+        float[] row = new float[32 * width];
+        for (int i = 0; i < 32; i++) {
+            System.arraycopy(values, i * per, row, i * width, width);
+        }
+        return row;
+    }
+
     @Test
     void windowSettingsAreChecked() {
         assertThatThrownBy(() -> new RefineSettings(0, 1e-3, 16, 0, 0, 1, 2, 0)).isInstanceOf(UserException.class)

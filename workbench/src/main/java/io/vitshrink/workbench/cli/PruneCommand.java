@@ -147,6 +147,12 @@ public final class PruneCommand implements Callable<Integer> {
                     + "(default)")
     double refineWindowDeep;
 
+    @Option(names = "--refine-head-weight", defaultValue = "0", paramLabel = "W",
+            description = "with --refine-window, when the classifier reads the class token after a final LayerNorm: also "
+                    + "hold that LayerNorm's output on the class token (what the classifier reads) to the dense model's in the "
+                    + "last window's loss, at weight W against a patch token's 1; 0 = off (default)")
+    double refineHeadWeight;
+
     @Option(names = "--refine-schedule", defaultValue = "constant", paramLabel = "S",
             description = "with --refine-steps or --refine-window: the Adam step size over the steps of each refinement: "
                     + "constant, or cosine (decays to zero by the last step) (default: ${DEFAULT-VALUE})")
@@ -355,7 +361,8 @@ public final class PruneCommand implements Callable<Integer> {
                 layerByLayer, adaptiveMask, denseTarget, group.equals("row"), headCost,
                 new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
                         refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps,
-                        refineWindowDeep).withSchedule(StepSchedule.parse(refineSchedule)).withHoldout(refineHoldout))
+                        refineWindowDeep).withSchedule(StepSchedule.parse(refineSchedule)).withHoldout(refineHoldout)
+                        .withHeadWeight(refineHeadWeight))
                 .withMlpSparsity(mlpSparsity)
                 .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }
