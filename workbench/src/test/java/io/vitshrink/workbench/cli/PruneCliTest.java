@@ -141,6 +141,16 @@ class PruneCliTest {
                 "--refine-schedule", "linear"));
         assertThat(badSchedule.exitCode()).isEqualTo(2);
         assertThat(badSchedule.err().strip()).isEqualTo("vitshrink: --refine-schedule 'linear' is not known: use constant or cosine");
+        CliRun headAlone = CliRun.of(args("x9.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "5",
+                "--refine-head-weight", "10"));
+        assertThat(headAlone.exitCode()).isEqualTo(2);
+        assertThat(headAlone.err().strip()).startsWith("vitshrink: --refine-head-weight").contains("needs --refine-window")
+                .doesNotContain("\n");
+        assertThat(dir.resolve("x9.onnx")).doesNotExist();
+        CliRun head = CliRun.of(args("hw.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-window", "2",
+                "--refine-window-steps", "5", "--refine-head-weight", "50"));
+        assertThat(head.exitCode()).as(head.err()).isZero();
+        assertThat(json(dir.resolve("hw.plan.json")).get("settings").get("refine_head_weight").asDouble()).isEqualTo(50.0);
         assertThat(dir.resolve("x7.onnx")).doesNotExist();
         assertThat(dir.resolve("x8.onnx")).doesNotExist();
     }
