@@ -210,7 +210,7 @@ public final class SubBlockRefiner {
         return a;
     }
 
-    private static float[][] copy(float[][] a) {
+    static float[][] copy(float[][] a) {
         float[][] c = new float[a.length][];
         for (int i = 0; i < a.length; i++) {
             c[i] = a[i].clone();

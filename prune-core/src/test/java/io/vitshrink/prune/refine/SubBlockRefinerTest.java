@@ -16,6 +16,8 @@ class SubBlockRefinerTest {
     private static final int WIDTH = 4;
     private static final int HIDDEN = 6;
     private final SubBlockRefiner refiner = new SubBlockRefiner(RunnerOptions.defaults());
+    private final SubBlockGraph forward = MlpGraph.build(WIDTH, HIDDEN, WIDTH, false);
+    private final SubBlockGraph train = MlpGraph.build(WIDTH, HIDDEN, WIDTH, true);
 
     /**
      * The starting error a refinement reports is the relative error on the held-out images alone:
@@ -24,8 +26,6 @@ class SubBlockRefinerTest {
      */
     @Test
     void theHoldOutDecidesWhichImagesMeasureTheError() {
-        SubBlockGraph forward = MlpGraph.build(WIDTH, HIDDEN, WIDTH, false);
-        SubBlockGraph train = MlpGraph.build(WIDTH, HIDDEN, WIDTH, true);
         SplittableRandom random = new SplittableRandom(3);
         ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
         float[][] start = parameters(forward, random);
@@ -34,7 +34,7 @@ class SubBlockRefinerTest {
         ImageValues own = refiner.outputs(forward, true, x, start, WIDTH);
         for (int every : new int[] {8, 4, 0}) {
             RefineSettings settings = new RefineSettings(0, 1e-3, 4, 0, 1).withHoldout(every);
-            SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, copy(start), new boolean[start.length][],
+            SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, SubBlockRefiner.copy(start), new boolean[start.length][],
                     ones(start.length), settings, null);
             List<Integer> held = IntStream.range(0, IMAGES).filter(i -> every == 0 || i % every == every - 1).boxed().toList();
             assertThat(r.startError()).as("every %d", every).isCloseTo(relativeError(own, target, held), Offset.offset(1e-5));
@@ -46,8 +46,6 @@ class SubBlockRefinerTest {
     /** Without a hold-out every image is fitted: the error on all of them falls and the fitted parameters are kept. */
     @Test
     void withoutAHoldOutTheFitOnEveryImageIsKept() {
-        SubBlockGraph forward = MlpGraph.build(WIDTH, HIDDEN, WIDTH, false);
-        SubBlockGraph train = MlpGraph.build(WIDTH, HIDDEN, WIDTH, true);
         SplittableRandom random = new SplittableRandom(5);
         ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
         float[][] params = parameters(forward, random);
@@ -99,13 +97,5 @@ class SubBlockRefinerTest {
         double[] a = new double[n];
         java.util.Arrays.fill(a, 1);
         return a;
-    }
-
-    private static float[][] copy(float[][] a) {
-        float[][] c = new float[a.length][];
-        for (int i = 0; i < a.length; i++) {
-            c[i] = a[i].clone();
-        }
-        return c;
     }
 }
