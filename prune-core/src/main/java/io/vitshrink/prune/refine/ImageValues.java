@@ -22,6 +22,19 @@ public record ImageValues(float[] data, int images, int tokens, int width) {
         return out;
     }
 
+    /** Token rows {@code [from, to)} of every image. */
+    public ImageValues rows(int from, int to) {
+        if (from < 0 || to > tokens || from >= to) {
+            throw new IllegalArgumentException("rows " + from + "…" + to + " of " + tokens);
+        }
+        int n = to - from;
+        float[] out = new float[images * n * width];
+        for (int i = 0; i < images; i++) {
+            System.arraycopy(data, (i * tokens + from) * width, out, i * n * width, n * width);
+        }
+        return new ImageValues(out, images, n, width);
+    }
+
     /** Element by element {@code a·this + b·other} (same layout). */
     public ImageValues blend(double a, ImageValues other, double b) {
         if (other.data.length != data.length) {

@@ -83,23 +83,32 @@ public final class WindowRefiner {
             original.addAll(BlockRefiner.attentionParams(dense.graph(), a, Map.of()));
             original.addAll(BlockRefiner.mlpParams(dense.graph(), b.mlp(), Map.of()));
         }
-        SubBlockGraph forward = WindowGraph.build(shapes, false);
+        int tokens = input.tokens();
+        LayerNormParams head = classifier == null || settings.headWeight() == 0 ? null : headNorm(what, classifier, pruned, width);
+        // one pass checks the blocks' form and, with the head row, the final LayerNorm's
+        SubBlockGraph forward = WindowGraph.build(shapes, false, 0, head);
         float[][] params = BlockRefiner.flatten(current);
-        ImageValues own = refiner.outputs(forward, false, input, params, width);
-        double formError = BlockRefiner.relativeError(own.data(), output.blend(1, input, -1).data());
+        ImageValues own = refiner.outputs(forward, false, input, params, head == null ? tokens : tokens + 1, width);
+        double formError = BlockRefiner.relativeError(own.rows(0, tokens).data(), output.blend(1, input, -1).data());
         if (!(formError < BlockRefiner.MAX_FORM_ERROR)) {
             notes.add(String.format(Locale.ROOT, "%s not refined together: the standard form differs from the model's by %.2g (relative)",
                     what, formError));
             return pruned;
         }
-        float[] tokenWeights = BlockRefiner.tokenWeights(readsClassToken, settings, input.tokens());
-        LayerNormParams head = classifier == null || settings.headWeight() == 0 ? null
-                : headNorm(what, classifier, pruned, shapes, input, params);
+        if (head != null) {
+            double headError = BlockRefiner.relativeError(own.rows(tokens, tokens + 1).data(), classifier.values().rows(0, 1).data());
+            if (!(headError < BlockRefiner.MAX_FORM_ERROR)) {
+                notes.add(String.format(Locale.ROOT, "%s: the final LayerNorm's standard form differs from the model's by %.2g "
+                        + "(relative); the classifier's input is not in the loss", what, headError));
+                head = null;
+                forward = WindowGraph.build(shapes, false);
+            }
+        }
+        float[] tokenWeights = BlockRefiner.tokenWeights(readsClassToken, settings, tokens);
         SubBlockGraph train;
         SubBlockGraph fitted; // the graph whose output the loss and the held-out error measure
         ImageValues target;
         if (settings.deepWindows() || head != null) {
-            int tokens = input.tokens();
             int deepTokens = settings.deepWindows() ? tokens : 0;
             int rows = settings.deepWindows() ? window.size() * tokens : tokens;
             fitted = WindowGraph.build(shapes, false, deepTokens, head);
@@ -134,34 +143,13 @@ public final class WindowRefiner {
         return copy;
     }
 
-    /**
-     * The model's final LayerNorm as the window graph writes it, or null with a note when its scale or
-     * bias is computed, or when the graph's class-token row differs from the model's own output of that
-     * norm (the same form check the blocks pass).
-     */
-    private LayerNormParams headNorm(String what, ClassifierInput classifier, Model pruned, List<WindowGraph.Block> shapes,
-            ImageValues input, float[][] params) {
-        int width = input.width();
+    /** The model's final LayerNorm's γ, β and ε, or null with a note when its scale or bias is computed. */
+    private LayerNormParams headNorm(String what, ClassifierInput classifier, Model pruned, int width) {
         Optional<LayerNormParams> norm = LayerNormParams.read(pruned.graph(), classifier.norm(), width);
         if (norm.isEmpty()) {
             notes.add(what + ": the final LayerNorm's scale or bias is not a stored constant; the classifier's input is not in the loss");
-            return null;
         }
-        int tokens = input.tokens();
-        ImageValues own = refiner.outputs(WindowGraph.build(shapes, false, 0, norm.get()), false, input, params, tokens + 1, width);
-        float[] ownRow = new float[input.images() * width];
-        float[] modelRow = new float[input.images() * width];
-        for (int i = 0; i < input.images(); i++) {
-            System.arraycopy(own.data(), (i * (tokens + 1) + tokens) * width, ownRow, i * width, width);
-            System.arraycopy(classifier.values().data(), i * classifier.values().tokens() * width, modelRow, i * width, width);
-        }
-        double formError = BlockRefiner.relativeError(ownRow, modelRow);
-        if (!(formError < BlockRefiner.MAX_FORM_ERROR)) {
-            notes.add(String.format(Locale.ROOT, "%s: the final LayerNorm's standard form differs from the model's by %.2g (relative); "
-                    + "the classifier's input is not in the loss", what, formError));
-            return null;
-        }
-        return norm.get();
+        return norm.orElse(null);
     }
 
     /**

@@ -59,6 +59,16 @@ class SubBlockRefinerTest {
         assertThat(r.bestError()).isLessThan(0.5 * r.startError()).isCloseTo(after, Offset.offset(1e-5));
     }
 
+    /** Token rows of every image, in image order (the window's form checks split its output with them). */
+    @Test
+    void rowsTakeTheSameTokensOfEveryImage() {
+        ImageValues v = new ImageValues(new float[] {0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15}, 2, 3, 2);
+        assertThat(v.rows(0, 1).data()).containsExactly(0, 1, 10, 11);
+        assertThat(v.rows(1, 3).data()).containsExactly(2, 3, 4, 5, 12, 13, 14, 15);
+        assertThat(v.rows(2, 3).tokens()).isEqualTo(1);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> v.rows(2, 4)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     private static double relativeError(ImageValues y, ImageValues t, List<Integer> images) {
         double num = 0;
         double den = 0;
