@@ -142,6 +142,8 @@ public final class PrunePipeline {
                     Integer.parseInt(plan.setting("refine_window_steps", "0")),
                     Double.parseDouble(plan.setting("refine_window_deep", "0")))
                     .withHeadWeight(Double.parseDouble(plan.setting("refine_head_weight", "0")))
+                    .withRegrow(Double.parseDouble(plan.setting("refine_regrow", "0")))
+                    .withMixup(Double.parseDouble(plan.setting("refine_mixup", "0")))
                     .withSchedule(StepSchedule.parse(plan.setting("refine_schedule", "constant")))
                     .withHoldout(Integer.parseInt(plan.setting("refine_holdout", String.valueOf(RefineSettings.DEFAULT_HOLDOUT))));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,

@@ -174,6 +174,10 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
             throw new UserException("--refine-steps and --refine-window refine block by block after reconstruction: they need --reconstruct, "
                     + "a weight method and block-by-block calibration (not --one-shot)");
         }
+        if (refine.regrow() > 0 && !(method == PruneMethod.BLOCK && pattern.isUnstructured())) {
+            throw new UserException("--refine-regrow moves single weights between kept and pruned: it needs --method block "
+                    + "--block 1x1 (unstructured)");
+        }
         if (mlpSparsity != null && (method != PruneMethod.BLOCK || sparsity == null || allocate || !(mlpSparsity > 0 && mlpSparsity < 1))) {
             throw new UserException("--mlp-sparsity splits a --sparsity budget of --method block between the MLPs and the "
                     + "attention (not with --allocate or --target-macs) and must be between 0 and 1, not " + mlpSparsity);
@@ -238,6 +242,12 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
                 }
                 if (refine.headWeight() > 0) {
                     m.put("refine_head_weight", refine.headWeight());
+                }
+                if (refine.regrow() > 0) {
+                    m.put("refine_regrow", refine.regrow());
+                }
+                if (refine.mixup() > 0) {
+                    m.put("refine_mixup", refine.mixup());
                 }
             }
         }

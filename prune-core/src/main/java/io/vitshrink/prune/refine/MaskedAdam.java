@@ -73,4 +73,18 @@ public final class MaskedAdam {
     public int steps() {
         return t;
     }
+
+    /**
+     * The bias-corrected second moment v̂ of entry {@code k} of array {@code i}: the running mean of its
+     * squared gradient (0 for an entry that has been frozen throughout).
+     */
+    public double secondMoment(int i, int k) {
+        return t == 0 ? 0 : v[i][k] / (1 - Math.pow(BETA2, t));
+    }
+
+    /** Forgets the moments of entry {@code k} of array {@code i} (an entry that starts to move afresh). */
+    public void restart(int i, int k) {
+        m[i][k] = 0;
+        v[i][k] = 0;
+    }
 }

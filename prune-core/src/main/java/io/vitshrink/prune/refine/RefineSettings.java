@@ -30,10 +30,15 @@ import io.vitshrink.onnx.UserException;
  * @param headWeight weight, against a patch token's 1, of the class token after the model's final
  *     LayerNorm (what the classifier reads) in the loss of the window that ends with the last block;
  *     0 = the stream alone
+ * @param regrow share of each output feature's kept weights that window refinement exchanges for
+ *     pruned ones at its first mask exchange ({@link MaskRegrowth}; decaying to none by ¾ of the
+ *     steps); 0 = the masks stay as decided
+ * @param mixup share of each window step's images replaced by blends of two calibration images,
+ *     labelled by the dense window ({@link InputMixer}); 0 = the calibration images alone
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
         double classTokenWeight, int window, int windowSteps, double windowDeep, StepSchedule schedule, int holdoutEvery,
-        double headWeight) {
+        double headWeight, double regrow, double mixup) {
 
     /** Every 8th image held out, as before the hold-out was a setting. */
     public static final int DEFAULT_HOLDOUT = 8;
@@ -42,7 +47,7 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
             double classTokenWeight, int window, int windowSteps, double windowDeep) {
         this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps, windowDeep,
-                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0);
+                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0, 0, 0);
     }
 
     /** Settings whose windows are fitted on their last block's output alone. */
@@ -113,6 +118,23 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
             throw new UserException("--refine-head-weight holds the classifier's input to the dense blocks' on the window's input; "
                     + "it does not combine with --refine-target");
         }
+        if (!(regrow >= 0 && regrow <= 0.5)) {
+            throw new UserException("--refine-regrow must be in [0, 0.5], not " + regrow);
+        }
+        if (regrow > 0 && window == 0) {
+            throw new UserException("--refine-regrow exchanges pruned and kept weights while windows are refined: it needs "
+                    + "--refine-window");
+        }
+        if (!(mixup >= 0 && mixup <= 1)) {
+            throw new UserException("--refine-mixup must be in [0, 1], not " + mixup);
+        }
+        if (mixup > 0 && window == 0) {
+            throw new UserException("--refine-mixup blends the inputs of refined windows: it needs --refine-window");
+        }
+        if (mixup > 0 && denseShare > 0) {
+            throw new UserException("--refine-mixup has the dense window label the blends; the dense model's stream on a blend "
+                    + "is not known, so it does not combine with --refine-target");
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
@@ -141,24 +163,36 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
     RefineSettings forWindows() {
         return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight);
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup);
     }
 
     /** These settings with the classifier's input at weight {@code w} in the last window's loss. */
     public RefineSettings withHeadWeight(double w) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, w);
+                windowDeep, schedule, holdoutEvery, w, regrow, mixup);
     }
 
     /** These settings with another step schedule. */
     public RefineSettings withSchedule(StepSchedule s) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, s, holdoutEvery, headWeight);
+                windowDeep, s, holdoutEvery, headWeight, regrow, mixup);
     }
 
     /** These settings holding out every {@code every}-th image (0 = none). */
     public RefineSettings withHoldout(int every) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, every, headWeight);
+                windowDeep, schedule, every, headWeight, regrow, mixup);
+    }
+
+    /** These settings replacing {@code share} of each window step's images by blends (0 = none). */
+    public RefineSettings withMixup(double share) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, share);
+    }
+
+    /** These settings exchanging {@code share} of each feature's kept weights at a window's first mask exchange (0 = none). */
+    public RefineSettings withRegrow(double share) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, schedule, holdoutEvery, headWeight, share, mixup);
     }
 }

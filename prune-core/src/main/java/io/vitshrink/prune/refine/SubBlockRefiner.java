@@ -30,8 +30,19 @@ public final class SubBlockRefiner {
      * @param startError held-out Σ(y − t)² / Σ t² before the first step
      * @param bestError the same for the parameters kept
      * @param bestStep the step after which they were seen (0 = the starting parameters)
+     * @param exchanged weights pruned (and as many grown) by mask exchanges before the kept step
      */
-    public record Result(double startError, double bestError, int bestStep, int steps, double seconds) {
+    public record Result(double startError, double bestError, int bestStep, int steps, double seconds, long exchanged) {
+    }
+
+    /**
+     * What labels inputs the calibration set does not hold ({@link InputMixer}): the graph whose output
+     * the loss measures, with the dense model's parameters.
+     *
+     * @param tokens rows of its output per image
+     * @param width features of each row
+     */
+    public record Teacher(SubBlockGraph graph, float[][] params, int tokens, int width) {
     }
 
     /**
@@ -45,6 +56,31 @@ public final class SubBlockRefiner {
      */
     public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
             float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights) {
+        return refine(train, forward, rows, x, target, params, frozen, relativeStep, settings, tokenWeights, null);
+    }
+
+    /**
+     * As {@link #refine(SubBlockGraph, SubBlockGraph, boolean, ImageValues, ImageValues, float[][], boolean[][], double[],
+     * RefineSettings, float[])}, and with {@link RefineSettings#regrow()} above 0 the masks of the weights
+     * move too ({@link MaskRegrowth}); {@code frozen} then ends as the kept parameters' masks.
+     *
+     * @param outFeatures per parameter, its output features when its mask may change (weights
+     *     {@code [in, out]}), 0 when it may not; null = every mask stays
+     */
+    public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
+            float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights,
+            int[] outFeatures) {
+        return refine(train, forward, rows, x, target, params, frozen, relativeStep, settings, tokenWeights, outFeatures, null);
+    }
+
+    /**
+     * As above, and with {@link RefineSettings#mixup()} above 0 and a {@code teacher} a share of every
+     * step's images are blends of two fitted images ({@link InputMixer}) whose targets the teacher
+     * computes; the error that decides which parameters are kept is measured on the images themselves.
+     */
+    public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
+            float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights,
+            int[] outFeatures, Teacher teacher) {
         long t0 = System.nanoTime();
         List<Integer> fit = new ArrayList<>();
         List<Integer> held = new ArrayList<>();
@@ -60,15 +96,23 @@ public final class SubBlockRefiner {
             step[i] = relativeStep[i] * settings.learningRate();
         }
         MaskedAdam adam = new MaskedAdam(params, frozen, step);
+        MaskRegrowth regrowth = outFeatures == null || settings.regrow() == 0 ? null
+                : new MaskRegrowth(params, frozen, outFeatures, settings.regrow(), settings.steps());
         SplittableRandom random = new SplittableRandom(settings.seed());
         int batch = Math.min(settings.imagesPerStep(), fit.size());
         int checkEvery = Math.max(10, settings.steps() / 10);
-        try (Runner trainRun = Runner.open(train.model(), options); Runner forwardRun = Runner.open(forward.model(), options)) {
+        InputMixer mixer = teacher == null || settings.mixup() == 0 || fit.size() < 2 ? null
+                : new InputMixer(settings.mixup(), settings.seed());
+        int[] pool = fit.stream().mapToInt(Integer::intValue).toArray();
+        try (Runner trainRun = Runner.open(train.model(), options); Runner forwardRun = Runner.open(forward.model(), options);
+                Runner teacherRun = mixer == null ? null : Runner.open(teacher.graph().model(), options)) {
             double heldEnergy = energy(target, held, tokenWeights);
             double start = error(forwardRun, forward, rows, x, target, params, held, tokenWeights, heldEnergy);
             double best = start;
             int bestStep = 0;
             float[][] bestParams = copy(params);
+            boolean[][] bestMasks = regrowth == null ? null : copy(frozen);
+            long bestExchanged = 0;
             int[] order = shuffled(fit, random);
             int cursor = 0;
             for (int s = 1; s <= settings.steps(); s++) {
@@ -80,11 +124,15 @@ public final class SubBlockRefiner {
                     }
                     images[i] = order[cursor++];
                 }
-                Map<String, Runner.FloatOutput> out = trainRun.runFloats(feeds(train, rows, x, target, params, images, tokenWeights),
-                        train.gradients());
+                Map<String, Tensor> feed = mixer == null ? feeds(train, rows, x, target, params, images, tokenWeights)
+                        : mixedFeeds(train, teacherRun, teacher, mixer, rows, x, target, params, images, pool, tokenWeights);
+                Map<String, Runner.FloatOutput> out = trainRun.runFloats(feed, train.gradients());
                 float[][] grads = new float[params.length][];
                 for (int i = 0; i < params.length; i++) {
                     grads[i] = out.get(train.gradients().get(i)).data();
+                }
+                if (regrowth != null) {
+                    regrowth.observe(grads);
                 }
                 adam.step(grads, settings.schedule().factor(s, settings.steps()));
                 if (s % checkEvery == 0 || s == settings.steps()) {
@@ -93,13 +141,24 @@ public final class SubBlockRefiner {
                         best = e;
                         bestStep = s;
                         bestParams = copy(params);
+                        if (regrowth != null) {
+                            bestMasks = copy(frozen);
+                            bestExchanged = regrowth.exchanged();
+                        }
                     }
+                }
+                // after the check: an exchange costs error until the grown weights have moved
+                if (regrowth != null && regrowth.due(s)) {
+                    regrowth.exchange(s, adam);
                 }
             }
             for (int i = 0; i < params.length; i++) {
                 System.arraycopy(bestParams[i], 0, params[i], 0, params[i].length);
+                if (bestMasks != null && frozen[i] != null) {
+                    System.arraycopy(bestMasks[i], 0, frozen[i], 0, frozen[i].length);
+                }
             }
-            return new Result(start, best, bestStep, settings.steps(), (System.nanoTime() - t0) / 1e9);
+            return new Result(start, best, bestStep, settings.steps(), (System.nanoTime() - t0) / 1e9, bestExchanged);
         }
     }
 
@@ -172,23 +231,52 @@ public final class SubBlockRefiner {
         return feeds(graph, rows, x, target.gather(images), target.tokens(), target.width(), params, images, tokenWeights);
     }
 
+    /**
+     * Feeds of a training step whose last images are blends ({@link InputMixer}): their targets are the
+     * teacher's outputs on the blends, the others' the calibration targets.
+     */
+    static Map<String, Tensor> mixedFeeds(SubBlockGraph graph, Runner teacherRun, Teacher teacher, InputMixer mixer,
+            boolean rows, ImageValues x, ImageValues target, float[][] params, int[] images, int[] pool, float[] tokenWeights) {
+        float[] xBatch = mixer.inputs(x, images, pool);
+        float[] targetBatch = target.gather(images);
+        int mixed = mixer.mixed(images.length);
+        if (mixed > 0) {
+            int perX = x.tokens() * x.width();
+            int perTarget = target.tokens() * target.width();
+            float[] blends = new float[mixed * perX];
+            System.arraycopy(xBatch, (images.length - mixed) * perX, blends, 0, blends.length);
+            Map<String, Tensor> teach = feeds(teacher.graph(), rows, blends, mixed, x.tokens(), x.width(),
+                    new float[mixed * perTarget], teacher.tokens(), teacher.width(), teacher.params(), null);
+            float[] labels = teacherRun.runFloats(teach, List.of(SubBlockGraph.Y)).get(SubBlockGraph.Y).data();
+            System.arraycopy(labels, 0, targetBatch, (images.length - mixed) * perTarget, labels.length);
+        }
+        return feeds(graph, rows, xBatch, images.length, x.tokens(), x.width(), targetBatch, target.tokens(), target.width(), params,
+                tokenWeights);
+    }
+
     /** @param tokenWeights one weight per target token position (the target may hold more tokens than x), or null */
     private static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, ImageValues x, float[] targetBatch, int targetTokens,
             int targetWidth, float[][] params, int[] images, float[] tokenWeights) {
+        return feeds(graph, rows, x.gather(images), images.length, x.tokens(), x.width(), targetBatch, targetTokens, targetWidth,
+                params, tokenWeights);
+    }
+
+    /** Feeds of {@code n} images' inputs {@code xBatch} ({@code xTokens × xWidth} each) and targets. */
+    private static Map<String, Tensor> feeds(SubBlockGraph graph, boolean rows, float[] xBatch, int n, int xTokens, int xWidth,
+            float[] targetBatch, int targetTokens, int targetWidth, float[][] params, float[] tokenWeights) {
         Map<String, Tensor> feed = new HashMap<>();
-        float[] w = new float[images.length * targetTokens];
-        for (int i = 0; i < images.length; i++) {
+        float[] w = new float[n * targetTokens];
+        for (int i = 0; i < n; i++) {
             for (int t = 0; t < targetTokens; t++) {
                 w[i * targetTokens + t] = tokenWeights == null ? 1f : tokenWeights[t];
             }
         }
-        long[] wShape = rows ? new long[] {w.length, 1} : new long[] {images.length, targetTokens, 1};
+        long[] wShape = rows ? new long[] {w.length, 1} : new long[] {n, targetTokens, 1};
         feed.put(SubBlockGraph.TOKEN_WEIGHT, Tensor.ofFloats(SubBlockGraph.TOKEN_WEIGHT, wShape, w));
-        feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, images.length, x.tokens(), x.width()), x.gather(images)));
-        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, images.length, targetTokens, targetWidth),
-                targetBatch));
+        feed.put(SubBlockGraph.X, Tensor.ofFloats(SubBlockGraph.X, shape(rows, n, xTokens, xWidth), xBatch));
+        feed.put(SubBlockGraph.TARGET, Tensor.ofFloats(SubBlockGraph.TARGET, shape(rows, n, targetTokens, targetWidth), targetBatch));
         feed.put(SubBlockGraph.GRAD_SCALE, Tensor.ofFloats(SubBlockGraph.GRAD_SCALE, new long[0],
-                new float[] {2f / ((float) images.length * x.tokens())}));
+                new float[] {2f / ((float) n * xTokens)}));
         for (int i = 0; i < params.length; i++) {
             String name = graph.parameters().get(i);
             feed.put(name, Tensor.ofFloats(name, graph.parameterShapes().get(i), params[i]));
@@ -214,6 +302,14 @@ public final class SubBlockRefiner {
         float[][] c = new float[a.length][];
         for (int i = 0; i < a.length; i++) {
             c[i] = a[i].clone();
+        }
+        return c;
+    }
+
+    private static boolean[][] copy(boolean[][] a) {
+        boolean[][] c = new boolean[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i] == null ? null : a[i].clone();
         }
         return c;
     }

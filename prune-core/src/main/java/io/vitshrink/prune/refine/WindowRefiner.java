@@ -129,10 +129,13 @@ public final class WindowRefiner {
                 target = target.blend(1 - settings.denseShare(), denseOutput.blend(1, input, -1), settings.denseShare());
             }
         }
+        SubBlockRefiner.Teacher teacher = settings.mixup() > 0
+                ? new SubBlockRefiner.Teacher(fitted, BlockRefiner.flatten(original), target.tokens(), width) : null;
         SubBlockRefiner.Result r = refiner.refine(train, fitted, false, input, target, params,
-                BlockRefiner.frozen(current), BlockRefiner.stepSizes(current), settings, tokenWeights);
-        notes.add(String.format(Locale.ROOT, "%s refined together: held-out error %.4f → %.4f (best after step %d of %d, %.1f s)", what,
-                r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds()));
+                BlockRefiner.frozen(current), BlockRefiner.stepSizes(current), settings, tokenWeights, outFeatures(current), teacher);
+        notes.add(String.format(Locale.ROOT, "%s refined together: held-out error %.4f → %.4f (best after step %d of %d, %.1f s%s)",
+                what, r.startError(), r.bestError(), r.bestStep(), r.steps(), r.seconds(),
+                settings.regrow() > 0 ? String.format(Locale.ROOT, "; %,d weights exchanged", r.exchanged()) : ""));
         if (r.bestStep() == 0) {
             return pruned;
         }
@@ -141,6 +144,18 @@ public final class WindowRefiner {
         Graph g = copy.graph();
         current.forEach(p -> p.write(g));
         return copy;
+    }
+
+    /**
+     * Per parameter array of {@link BlockRefiner#flatten}, the output features of a pruned weight (whose
+     * mask {@link MaskRegrowth} may move), 0 for biases and dense weights.
+     */
+    private static int[] outFeatures(List<LinearParams> ps) {
+        int[] out = new int[ps.size() * 2];
+        for (int i = 0; i < ps.size(); i++) {
+            out[2 * i] = ps.get(i).weightFrozen() == null ? 0 : ps.get(i).count;
+        }
+        return out;
     }
 
     /** The model's final LayerNorm's γ, β and ε, or null with a note when its scale or bias is computed. */

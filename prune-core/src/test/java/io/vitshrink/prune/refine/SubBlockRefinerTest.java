@@ -59,6 +59,56 @@ class SubBlockRefinerTest {
         assertThat(r.bestError()).isLessThan(0.5 * r.startError()).isCloseTo(after, Offset.offset(1e-5));
     }
 
+    /**
+     * With mixup the last half of a step's images are blends, and their targets are the teacher's
+     * outputs on exactly those blends; the first half keep their images and calibration targets.
+     */
+    @Test
+    void blendedImagesAreLabelledByTheTeacher() {
+        SplittableRandom random = new SplittableRandom(7);
+        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
+        float[][] student = parameters(forward, random);
+        float[][] dense = parameters(forward, random);
+        ImageValues target = refiner.outputs(forward, true, x, dense, WIDTH);
+        SubBlockRefiner.Teacher teacher = new SubBlockRefiner.Teacher(forward, dense, TOKENS, WIDTH);
+        int[] images = {0, 5, 9, 14};
+        int[] pool = IntStream.range(0, IMAGES).toArray();
+        try (io.vitshrink.onnx.runtime.Runner run = io.vitshrink.onnx.runtime.Runner.open(forward.model(), RunnerOptions.defaults())) {
+            var feed = SubBlockRefiner.mixedFeeds(train, run, teacher, new InputMixer(0.5, 1), true, x, target, student, images, pool,
+                    null);
+            float[] xs = feed.get(SubBlockGraph.X).toFloats();
+            float[] ts = feed.get(SubBlockGraph.TARGET).toFloats();
+            int per = TOKENS * WIDTH;
+            assertThat(java.util.Arrays.copyOfRange(xs, 0, 2 * per)).containsExactly(x.gather(new int[] {0, 5}));
+            assertThat(java.util.Arrays.copyOfRange(ts, 0, 2 * per)).containsExactly(target.gather(new int[] {0, 5}));
+            ImageValues blends = new ImageValues(java.util.Arrays.copyOfRange(xs, 2 * per, 4 * per), 2, TOKENS, WIDTH);
+            assertThat(java.util.Arrays.copyOfRange(xs, 2 * per, 4 * per)).isNotEqualTo(x.gather(new int[] {9, 14}));
+            float[] labels = refiner.outputs(forward, true, blends, dense, WIDTH).data();
+            float[] fed = java.util.Arrays.copyOfRange(ts, 2 * per, 4 * per);
+            for (int k = 0; k < labels.length; k++) {
+                assertThat(fed[k]).isCloseTo(labels[k], Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    /**
+     * Fitted on blends alone (mixup 1), with the teacher the function that made the targets, the
+     * error on the calibration images themselves still falls.
+     */
+    @Test
+    void fittingBlendsOfTheImagesFitsTheImages() {
+        SplittableRandom random = new SplittableRandom(9);
+        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
+        float[][] params = parameters(forward, random);
+        float[][] dense = parameters(forward, random);
+        ImageValues target = refiner.outputs(forward, true, x, dense, WIDTH);
+        RefineSettings settings = new RefineSettings(200, 3e-2, 4, 0, 1, 1, 1, 200).withHoldout(0).withSchedule(StepSchedule.COSINE)
+                .withMixup(1);
+        SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, params, new boolean[params.length][],
+                ones(params.length), settings, null, null, new SubBlockRefiner.Teacher(forward, dense, TOKENS, WIDTH));
+        assertThat(r.bestError()).isLessThan(0.5 * r.startError());
+    }
+
     /** Token rows of every image, in image order (the window's form checks split its output with them). */
     @Test
     void rowsTakeTheSameTokensOfEveryImage() {

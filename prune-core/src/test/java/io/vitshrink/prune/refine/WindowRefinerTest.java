@@ -23,7 +23,13 @@ import io.vitshrink.prune.plan.PrunePlanJson;
 import io.vitshrink.prune.reconstruct.Reconstruction;
 import io.vitshrink.prune.weights.ImportanceScore;
 import io.vitshrink.prune.weights.SparsityPattern;
+import io.vitshrink.onnx.vit.Linear;
+import io.vitshrink.prune.plan.LayerMask;
+import io.vitshrink.prune.weights.LinearWeights;
+import io.vitshrink.prune.weights.PrunableLinears;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -172,6 +178,84 @@ class WindowRefinerTest {
                 .hasMessageContaining("needs --refine-window");
         assertThatThrownBy(() -> window(2, 10, 0.5).withHeadWeight(1)).isInstanceOf(UserException.class)
                 .hasMessageContaining("--refine-target");
+    }
+
+    /**
+     * With regrowth the masks move while the window is refined: some weights the plan's decisions
+     * pruned end non-zero and as many they kept end zero, every output feature of every pruned Linear
+     * keeps exactly its number of non-zero weights, and a plan replays it exactly (the exchanges are
+     * deterministic). (Whether it ends closer to the dense model than fixed masks depends on the share:
+     * on DeiT-Tiny it did not; docs/PRUNING.md.)
+     */
+    @Test
+    void regrowthMovesTheMasksFeatureByFeatureAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 200, 0).withRegrow(0.1).withHoldout(0)),
+                TinyModels.calibration32(c), PROVENANCE);
+        String note = r.notes().stream().filter(n -> n.startsWith("blocks 0–1 refined together")).findFirst().orElseThrow();
+        long exchanged = Long.parseLong(note.replaceAll(".*; ([0-9,]+) weights exchanged.*", "$1").replace(",", ""));
+        assertThat(exchanged).as(note).isPositive();
+
+        Map<String, Linear> linears = new HashMap<>();
+        PrunableLinears.of(AnalyzedModel.of(r.pruned(), TinyModels.IMAGE).structure()).forEach(l -> linears.put(l.name(), l));
+        long moved = 0;
+        for (LayerMask mask : r.plan().layers()) {
+            Linear l = linears.get(mask.linear());
+            int in = (int) l.inFeatures();
+            float[] w = LinearWeights.read(r.pruned().graph(), l);
+            boolean[] decided = mask.toMask().elements();
+            for (int o = 0; o < l.outFeatures(); o++) {
+                int keptNow = 0;
+                int keptDecided = 0;
+                for (int i = 0; i < in; i++) {
+                    int k = o * in + i;
+                    keptNow += w[k] != 0 ? 1 : 0;
+                    keptDecided += decided[k] ? 0 : 1;
+                    moved += decided[k] && w[k] != 0 ? 1 : 0;
+                }
+                assertThat(keptNow).as("%s feature %d", l.name(), o).isEqualTo(keptDecided);
+            }
+        }
+        assertThat(moved).as("weights grown where the decisions pruned").isPositive().isLessThanOrEqualTo(exchanged);
+        assertThat(r.plan().settings()).containsEntry("refine_regrow", 0.1);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+        assertThatThrownBy(() -> window(0, 0, 0).withRegrow(0.1)).isInstanceOf(UserException.class)
+                .hasMessageContaining("needs --refine-window");
+        assertThatThrownBy(() -> window(2, 10, 0).withRegrow(0.6)).isInstanceOf(UserException.class)
+                .hasMessageContaining("[0, 0.5]");
+        assertThatThrownBy(() -> new PruneSettings(PruneMethod.BLOCK, SparsityPattern.block(4, 4), ImportanceScore.WANDA, 0.3, null,
+                Reconstruction.EXACT, 0.01, false, TinyModels.IMAGE, true, false).withRefine(window(2, 10, 0).withRegrow(0.1)))
+                .isInstanceOf(UserException.class).hasMessageContaining("--block 1x1");
+    }
+
+    /**
+     * With mixup half of every window step's images are blends the dense window labels: the window
+     * still ends closer to the dense model than reconstruction left it, the plan records the share and
+     * replays exactly (the blends are drawn from the refinement's seed).
+     */
+    @Test
+    void mixupRefinesOnBlendsAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        double plain = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
+                PROVENANCE).pruned(), c, last));
+        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 60, 0).withMixup(0.5).withHoldout(0)), TinyModels.calibration32(c),
+                PROVENANCE);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
+        assertThat(meanSquared(value(m, c, last), value(r.pruned(), c, last))).isLessThan(0.9 * plain);
+        assertPrunedWeightsAreZero(r);
+        assertThat(r.plan().settings()).containsEntry("refine_mixup", 0.5);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+        assertThatThrownBy(() -> window(0, 0, 0).withMixup(0.5)).isInstanceOf(UserException.class)
+                .hasMessageContaining("needs --refine-window");
+        assertThatThrownBy(() -> window(2, 10, 0.5).withMixup(0.5)).isInstanceOf(UserException.class)
+                .hasMessageContaining("--refine-target");
+        assertThatThrownBy(() -> window(2, 10, 0).withMixup(1.5)).isInstanceOf(UserException.class)
+                .hasMessageContaining("[0, 1]");
     }
 
     /** Token 0 of each of the 32 images of a {@code [32, tokens, width]} value. */

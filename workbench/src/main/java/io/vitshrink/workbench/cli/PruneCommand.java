@@ -164,6 +164,19 @@ public final class PruneCommand implements Callable<Integer> {
                     + "(2, 4, 8 or 16; default: ${DEFAULT-VALUE})")
     int refineHoldout;
 
+    @Option(names = "--refine-regrow", defaultValue = "0", paramLabel = "F",
+            description = "with --refine-window and --block 1x1: let the masks move while a window is refined — every few "
+                    + "steps each output feature prunes its kept weights with the lowest |w|·rms(gradient) and grows as many "
+                    + "pruned ones with the largest mean gradient, first a share F of its kept weights, decaying to none by "
+                    + "3/4 of the steps (sparsity unchanged); 0 = masks as decided (default)")
+    double refineRegrow;
+
+    @Option(names = "--refine-mixup", defaultValue = "0", paramLabel = "P",
+            description = "with --refine-window: replace a share P of every window step's images by blends λ·a + (1−λ)·b of "
+                    + "two calibration images' input streams (λ uniform), labelled by the dense window, so the blocks fit the "
+                    + "dense ones between the calibration images too; 0 = off (default)")
+    double refineMixup;
+
     @Option(names = "--mlp-sparsity", paramLabel = "S",
             description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
                     + "(q/k/v, proj) to whatever keeps the overall --sparsity")
@@ -362,7 +375,7 @@ public final class PruneCommand implements Callable<Integer> {
                 new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
                         refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps,
                         refineWindowDeep).withSchedule(StepSchedule.parse(refineSchedule)).withHoldout(refineHoldout)
-                        .withHeadWeight(refineHeadWeight))
+                        .withHeadWeight(refineHeadWeight).withRegrow(refineRegrow).withMixup(refineMixup))
                 .withMlpSparsity(mlpSparsity)
                 .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }

@@ -148,9 +148,27 @@ class PruneCliTest {
                 .doesNotContain("\n");
         assertThat(dir.resolve("x9.onnx")).doesNotExist();
         CliRun head = CliRun.of(args("hw.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-window", "2",
-                "--refine-window-steps", "5", "--refine-head-weight", "50"));
+                "--refine-window-steps", "24", "--refine-head-weight", "50", "--refine-mixup", "0.5", "--refine-regrow", "0.1"));
         assertThat(head.exitCode()).as(head.err()).isZero();
-        assertThat(json(dir.resolve("hw.plan.json")).get("settings").get("refine_head_weight").asDouble()).isEqualTo(50.0);
+        JsonNode headPlan = json(dir.resolve("hw.plan.json")).get("settings");
+        assertThat(headPlan.get("refine_head_weight").asDouble()).isEqualTo(50.0);
+        assertThat(headPlan.get("refine_mixup").asDouble()).isEqualTo(0.5);
+        assertThat(headPlan.get("refine_regrow").asDouble()).isEqualTo(0.1);
+        CliRun headAgain = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("hw.plan.json").toString(),
+                "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
+                "--image-size", "32", "--out", dir.resolve("hw-again.onnx").toString());
+        assertThat(headAgain.exitCode()).as(headAgain.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("hw-again.onnx"))).isEqualTo(Files.readAllBytes(dir.resolve("hw.onnx")));
+        CliRun blockRegrow = CliRun.of(args("x10.onnx", "--method", "block", "--block", "4x4", "--sparsity", "0.3", "--reconstruct",
+                "--refine-window", "2", "--refine-window-steps", "5", "--refine-regrow", "0.1"));
+        assertThat(blockRegrow.exitCode()).isEqualTo(2);
+        assertThat(blockRegrow.err().strip()).startsWith("vitshrink: --refine-regrow").contains("--block 1x1").doesNotContain("\n");
+        assertThat(dir.resolve("x10.onnx")).doesNotExist();
+        CliRun mixTarget = CliRun.of(args("x11.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-window", "2",
+                "--refine-window-steps", "5", "--refine-target", "0.5", "--refine-mixup", "0.5"));
+        assertThat(mixTarget.exitCode()).isEqualTo(2);
+        assertThat(mixTarget.err().strip()).startsWith("vitshrink: --refine-mixup").contains("--refine-target").doesNotContain("\n");
+        assertThat(dir.resolve("x11.onnx")).doesNotExist();
         assertThat(dir.resolve("x7.onnx")).doesNotExist();
         assertThat(dir.resolve("x8.onnx")).doesNotExist();
     }
