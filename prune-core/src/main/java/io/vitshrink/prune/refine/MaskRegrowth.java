@@ -1,6 +1,7 @@
 package io.vitshrink.prune.refine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -118,7 +119,7 @@ final class MaskRegrowth {
             for (int o = 0; o < out; o++) {
                 moved += exchangeFeature(i, o, in, out, share, adam);
             }
-            java.util.Arrays.fill(gradientSum[i], 0);
+            Arrays.fill(gradientSum[i], 0);
         }
         summed = 0;
         exchanged += moved;

@@ -26,11 +26,10 @@ class SubBlockRefinerTest {
      */
     @Test
     void theHoldOutDecidesWhichImagesMeasureTheError() {
-        SplittableRandom random = new SplittableRandom(3);
-        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
-        float[][] start = parameters(forward, random);
-        float[][] other = parameters(forward, random);
-        ImageValues target = refiner.outputs(forward, true, x, other, WIDTH);
+        Problem p = problem(3);
+        ImageValues x = p.x();
+        float[][] start = p.start();
+        ImageValues target = p.target();
         ImageValues own = refiner.outputs(forward, true, x, start, WIDTH);
         for (int every : new int[] {8, 4, 0}) {
             RefineSettings settings = new RefineSettings(0, 1e-3, 4, 0, 1).withHoldout(every);
@@ -46,10 +45,10 @@ class SubBlockRefinerTest {
     /** Without a hold-out every image is fitted: the error on all of them falls and the fitted parameters are kept. */
     @Test
     void withoutAHoldOutTheFitOnEveryImageIsKept() {
-        SplittableRandom random = new SplittableRandom(5);
-        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
-        float[][] params = parameters(forward, random);
-        ImageValues target = refiner.outputs(forward, true, x, parameters(forward, random), WIDTH);
+        Problem p = problem(5);
+        ImageValues x = p.x();
+        float[][] params = p.start();
+        ImageValues target = p.target();
         RefineSettings settings = new RefineSettings(200, 3e-2, 4, 0, 1).withHoldout(0).withSchedule(StepSchedule.COSINE);
         SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, params, new boolean[params.length][],
                 ones(params.length), settings, null);
@@ -65,11 +64,11 @@ class SubBlockRefinerTest {
      */
     @Test
     void blendedImagesAreLabelledByTheTeacher() {
-        SplittableRandom random = new SplittableRandom(7);
-        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
-        float[][] student = parameters(forward, random);
-        float[][] dense = parameters(forward, random);
-        ImageValues target = refiner.outputs(forward, true, x, dense, WIDTH);
+        Problem p = problem(7);
+        ImageValues x = p.x();
+        float[][] student = p.start();
+        float[][] dense = p.dense();
+        ImageValues target = p.target();
         SubBlockRefiner.Teacher teacher = new SubBlockRefiner.Teacher(forward, dense, TOKENS, WIDTH);
         int[] images = {0, 5, 9, 14};
         int[] pool = IntStream.range(0, IMAGES).toArray();
@@ -97,11 +96,11 @@ class SubBlockRefinerTest {
      */
     @Test
     void fittingBlendsOfTheImagesFitsTheImages() {
-        SplittableRandom random = new SplittableRandom(9);
-        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
-        float[][] params = parameters(forward, random);
-        float[][] dense = parameters(forward, random);
-        ImageValues target = refiner.outputs(forward, true, x, dense, WIDTH);
+        Problem p = problem(9);
+        ImageValues x = p.x();
+        float[][] params = p.start();
+        float[][] dense = p.dense();
+        ImageValues target = p.target();
         RefineSettings settings = new RefineSettings(200, 3e-2, 4, 0, 1, 1, 1, 200).withHoldout(0).withSchedule(StepSchedule.COSINE)
                 .withMixup(1);
         SubBlockRefiner.Result r = refiner.refine(train, forward, true, x, target, params, new boolean[params.length][],
@@ -117,6 +116,18 @@ class SubBlockRefinerTest {
         assertThat(v.rows(1, 3).data()).containsExactly(2, 3, 4, 5, 12, 13, 14, 15);
         assertThat(v.rows(2, 3).tokens()).isEqualTo(1);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> v.rows(2, 4)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Random inputs, starting parameters, and the targets another (the "dense") set of parameters gives. */
+    private record Problem(ImageValues x, float[][] start, float[][] dense, ImageValues target) {
+    }
+
+    private Problem problem(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        ImageValues x = new ImageValues(gaussian(random, IMAGES * TOKENS * WIDTH), IMAGES, TOKENS, WIDTH);
+        float[][] start = parameters(forward, random);
+        float[][] dense = parameters(forward, random);
+        return new Problem(x, start, dense, refiner.outputs(forward, true, x, dense, WIDTH));
     }
 
     private static double relativeError(ImageValues y, ImageValues t, List<Integer> images) {
