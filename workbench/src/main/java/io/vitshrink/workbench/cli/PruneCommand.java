@@ -168,7 +168,7 @@ public final class PruneCommand implements Callable<Integer> {
             description = "with --refine-window and --block 1x1: let the masks move while a window is refined — every few "
                     + "steps each output feature prunes its kept weights with the lowest |w|·rms(gradient) and grows as many "
                     + "pruned ones with the largest mean gradient, first a share F of its kept weights, decaying to none by "
-                    + "3/4 of the steps (sparsity unchanged); 0 = masks as decided (default)")
+                    + "3/4 of the steps (sparsity unchanged); 0 = masks as decided (default; 0.1 cost DeiT-Tiny 3 points)")
     double refineRegrow;
 
     @Option(names = "--refine-mixup", defaultValue = "0", paramLabel = "P",
