@@ -31,8 +31,8 @@ import io.vitshrink.onnx.UserException;
  *     LayerNorm (what the classifier reads) in the loss of the window that ends with the last block;
  *     0 = the stream alone
  * @param regrow share of each output feature's kept weights that window refinement exchanges for
- *     pruned ones at its first mask exchange ({@link MaskRegrowth}; decaying to none by ¾ of the
- *     steps); 0 = the masks stay as decided
+ *     pruned ones, the start of a cosine decay that reaches none at ¾ of the steps
+ *     ({@link MaskRegrowth}); 0 = the masks stay as decided
  * @param mixup share of each window step's images replaced by blends of two calibration images,
  *     labelled by the dense window ({@link InputMixer}); 0 = the calibration images alone
  */
