@@ -105,6 +105,7 @@ public final class WindowRefiner {
             }
         }
         float[] tokenWeights = BlockRefiner.tokenWeights(readsClassToken, settings, tokens);
+        float[][] denseParams = BlockRefiner.flatten(original); // the dense window's parameters: targets, and the teacher of blends
         SubBlockGraph train;
         SubBlockGraph fitted; // the graph whose output the loss and the held-out error measure
         ImageValues target;
@@ -120,17 +121,17 @@ public final class WindowRefiner {
                 tokenWeights = withHeadRow(tokenWeights, rows, settings.headWeight());
                 rows++;
             }
-            target = refiner.outputs(fitted, false, input, BlockRefiner.flatten(original), rows, width);
+            target = refiner.outputs(fitted, false, input, denseParams, rows, width);
         } else {
             fitted = forward;
             train = WindowGraph.build(shapes, true);
-            target = refiner.outputs(forward, false, input, BlockRefiner.flatten(original), width);
+            target = refiner.outputs(forward, false, input, denseParams, width);
             if (settings.denseShare() > 0) {
                 target = target.blend(1 - settings.denseShare(), denseOutput.blend(1, input, -1), settings.denseShare());
             }
         }
         SubBlockRefiner.Teacher teacher = settings.mixup() > 0
-                ? new SubBlockRefiner.Teacher(fitted, BlockRefiner.flatten(original), target.tokens(), width) : null;
+                ? new SubBlockRefiner.Teacher(fitted, denseParams, target.tokens(), width) : null;
         SubBlockRefiner.Result r = refiner.refine(train, fitted, false, input, target, params,
                 BlockRefiner.frozen(current), BlockRefiner.stepSizes(current), settings, tokenWeights, outFeatures(current), teacher);
         notes.add(String.format(Locale.ROOT, "%s refined together: held-out error %.4f → %.4f (best after step %d of %d, %.1f s%s)",
