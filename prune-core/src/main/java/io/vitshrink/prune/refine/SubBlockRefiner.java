@@ -56,27 +56,20 @@ public final class SubBlockRefiner {
      */
     public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
             float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights) {
-        return refine(train, forward, rows, x, target, params, frozen, relativeStep, settings, tokenWeights, null);
+        return refine(train, forward, rows, x, target, params, frozen, relativeStep, settings, tokenWeights, null, null);
     }
 
     /**
      * As {@link #refine(SubBlockGraph, SubBlockGraph, boolean, ImageValues, ImageValues, float[][], boolean[][], double[],
-     * RefineSettings, float[])}, and with {@link RefineSettings#regrow()} above 0 the masks of the weights
-     * move too ({@link MaskRegrowth}); {@code frozen} then ends as the kept parameters' masks.
+     * RefineSettings, float[])}, for windows: with {@link RefineSettings#regrow()} above 0 the masks of
+     * the weights move too ({@link MaskRegrowth}; {@code frozen} then ends as the kept parameters'
+     * masks), and with {@link RefineSettings#mixup()} above 0 and a {@code teacher} a share of every
+     * step's images are blends of two fitted images ({@link InputMixer}) whose targets the teacher
+     * computes; the error that decides which parameters are kept is measured on the images themselves.
      *
      * @param outFeatures per parameter, its output features when its mask may change (weights
      *     {@code [in, out]}), 0 when it may not; null = every mask stays
-     */
-    public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
-            float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights,
-            int[] outFeatures) {
-        return refine(train, forward, rows, x, target, params, frozen, relativeStep, settings, tokenWeights, outFeatures, null);
-    }
-
-    /**
-     * As above, and with {@link RefineSettings#mixup()} above 0 and a {@code teacher} a share of every
-     * step's images are blends of two fitted images ({@link InputMixer}) whose targets the teacher
-     * computes; the error that decides which parameters are kept is measured on the images themselves.
+     * @param teacher labels the blends; null = no blends
      */
     public Result refine(SubBlockGraph train, SubBlockGraph forward, boolean rows, ImageValues x, ImageValues target,
             float[][] params, boolean[][] frozen, double[] relativeStep, RefineSettings settings, float[] tokenWeights,
