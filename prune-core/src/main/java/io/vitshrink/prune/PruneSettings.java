@@ -249,6 +249,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
                 if (refine.mixup() > 0) {
                     m.put("refine_mixup", refine.mixup());
                 }
+                if (refine.sharpness() > 0) {
+                    m.put("refine_sharpness", refine.sharpness());
+                }
             }
         }
         if (method.removesHeads()) {

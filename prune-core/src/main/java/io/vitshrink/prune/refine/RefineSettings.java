@@ -35,10 +35,12 @@ import io.vitshrink.onnx.UserException;
  *     ({@link MaskRegrowth}); 0 = the masks stay as decided
  * @param mixup share of each window step's images replaced by blends of two calibration images,
  *     labelled by the dense window ({@link InputMixer}); 0 = the calibration images alone
+ * @param sharpness radius ρ of sharpness-aware window steps ({@link SharpnessAware}: each step's
+ *     gradient is taken at a point perturbed by ρ × each weight's RMS up the loss); 0 = plain steps
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
         double classTokenWeight, int window, int windowSteps, double windowDeep, StepSchedule schedule, int holdoutEvery,
-        double headWeight, double regrow, double mixup) {
+        double headWeight, double regrow, double mixup, double sharpness) {
 
     /** Every 8th image held out, as before the hold-out was a setting. */
     public static final int DEFAULT_HOLDOUT = 8;
@@ -47,7 +49,7 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
             double classTokenWeight, int window, int windowSteps, double windowDeep) {
         this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps, windowDeep,
-                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0, 0, 0);
+                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0, 0, 0, 0);
     }
 
     /** Settings whose windows are fitted on their last block's output alone. */
@@ -135,6 +137,12 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
             throw new UserException("--refine-mixup has the dense window label the blends; the dense model's stream on a blend "
                     + "is not known, so it does not combine with --refine-target");
         }
+        if (!(sharpness >= 0 && sharpness <= 1)) {
+            throw new UserException("--refine-sharpness must be in [0, 1], not " + sharpness);
+        }
+        if (sharpness > 0 && window == 0) {
+            throw new UserException("--refine-sharpness takes sharpness-aware steps in refined windows: it needs --refine-window");
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
@@ -163,36 +171,42 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
     RefineSettings forWindows() {
         return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup);
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, sharpness);
     }
 
     /** These settings with the classifier's input at weight {@code w} in the last window's loss. */
     public RefineSettings withHeadWeight(double w) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, w, regrow, mixup);
+                windowDeep, schedule, holdoutEvery, w, regrow, mixup, sharpness);
     }
 
     /** These settings with another step schedule. */
     public RefineSettings withSchedule(StepSchedule s) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, s, holdoutEvery, headWeight, regrow, mixup);
+                windowDeep, s, holdoutEvery, headWeight, regrow, mixup, sharpness);
     }
 
     /** These settings holding out every {@code every}-th image (0 = none). */
     public RefineSettings withHoldout(int every) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, every, headWeight, regrow, mixup);
+                windowDeep, schedule, every, headWeight, regrow, mixup, sharpness);
     }
 
     /** These settings replacing {@code share} of each window step's images by blends (0 = none). */
     public RefineSettings withMixup(double share) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, regrow, share);
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, share, sharpness);
     }
 
     /** These settings exchanging {@code share} of each feature's kept weights at a window's first mask exchange (0 = none). */
     public RefineSettings withRegrow(double share) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, share, mixup);
+                windowDeep, schedule, holdoutEvery, headWeight, share, mixup, sharpness);
+    }
+
+    /** These settings taking sharpness-aware window steps of radius {@code radius} (0 = plain steps). */
+    public RefineSettings withSharpness(double radius) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, radius);
     }
 }

@@ -66,6 +66,8 @@ public final class SubBlockRefiner {
      * masks), and with {@link RefineSettings#mixup()} above 0 and a {@code teacher} a share of every
      * step's images are blends of two fitted images ({@link InputMixer}) whose targets the teacher
      * computes; the error that decides which parameters are kept is measured on the images themselves.
+     * With {@link RefineSettings#sharpness()} above 0 every step's gradient is sharpness-aware
+     * ({@link SharpnessAware}; two gradient runs per step).
      *
      * @param outFeatures per parameter, its output features when its mask may change (weights
      *     {@code [in, out]}), 0 when it may not; null = every mask stays
@@ -91,6 +93,7 @@ public final class SubBlockRefiner {
         MaskedAdam adam = new MaskedAdam(params, frozen, step);
         MaskRegrowth regrowth = outFeatures == null || settings.regrow() == 0 ? null
                 : new MaskRegrowth(params, frozen, outFeatures, settings.regrow(), settings.steps());
+        SharpnessAware sharpness = settings.sharpness() == 0 ? null : new SharpnessAware(settings.sharpness(), frozen, relativeStep);
         SplittableRandom random = new SplittableRandom(settings.seed());
         int batch = Math.min(settings.imagesPerStep(), fit.size());
         int checkEvery = Math.max(10, settings.steps() / 10);
@@ -119,10 +122,9 @@ public final class SubBlockRefiner {
                 }
                 Map<String, Tensor> feed = mixer == null ? feeds(train, rows, x, target, params, images, tokenWeights)
                         : mixedFeeds(train, teacherRun, teacher, mixer, rows, x, target, params, images, pool, tokenWeights);
-                Map<String, Runner.FloatOutput> out = trainRun.runFloats(feed, train.gradients());
-                float[][] grads = new float[params.length][];
-                for (int i = 0; i < params.length; i++) {
-                    grads[i] = out.get(train.gradients().get(i)).data();
+                float[][] grads = gradients(trainRun, train, feed);
+                if (sharpness != null) {
+                    grads = sharpness.gradient(params, grads, at -> gradients(trainRun, train, withParams(feed, train, at)));
                 }
                 if (regrowth != null) {
                     regrowth.observe(grads);
@@ -153,6 +155,26 @@ public final class SubBlockRefiner {
             }
             return new Result(start, best, bestStep, settings.steps(), (System.nanoTime() - t0) / 1e9, bestExchanged);
         }
+    }
+
+    /** The loss's gradient for every parameter, in the graph's parameter order. */
+    private static float[][] gradients(Runner run, SubBlockGraph train, Map<String, Tensor> feed) {
+        Map<String, Runner.FloatOutput> out = run.runFloats(feed, train.gradients());
+        float[][] grads = new float[train.gradients().size()][];
+        for (int i = 0; i < grads.length; i++) {
+            grads[i] = out.get(train.gradients().get(i)).data();
+        }
+        return grads;
+    }
+
+    /** {@code feed} with the parameters replaced by {@code params} (the same images and targets). */
+    private static Map<String, Tensor> withParams(Map<String, Tensor> feed, SubBlockGraph graph, float[][] params) {
+        Map<String, Tensor> f = new HashMap<>(feed);
+        for (int i = 0; i < params.length; i++) {
+            String name = graph.parameters().get(i);
+            f.put(name, Tensor.ofFloats(name, graph.parameterShapes().get(i), params[i])); // copied
+        }
+        return f;
     }
 
     /** Σ w·(y − t)² / {@code energy} over the given images, in batches of 16. */

@@ -177,6 +177,12 @@ public final class PruneCommand implements Callable<Integer> {
                     + "dense ones between the calibration images too; 0 = off (default)")
     double refineMixup;
 
+    @Option(names = "--refine-sharpness", defaultValue = "0", paramLabel = "R",
+            description = "with --refine-window: sharpness-aware window steps (SAM) — each step's gradient is taken where the "
+                    + "loss is higher, every weight moved up the gradient by R times its layer's weight RMS, so the fit settles "
+                    + "where the loss is flat; twice the window's time; 0 = plain steps (default)")
+    double refineSharpness;
+
     @Option(names = "--mlp-sparsity", paramLabel = "S",
             description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
                     + "(q/k/v, proj) to whatever keeps the overall --sparsity")
@@ -375,7 +381,8 @@ public final class PruneCommand implements Callable<Integer> {
                 new RefineSettings(refineSteps, refineLr, refineBatch, refineTarget, calibOptions.seed, refineClsWeight,
                         refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps,
                         refineWindowDeep).withSchedule(StepSchedule.parse(refineSchedule)).withHoldout(refineHoldout)
-                        .withHeadWeight(refineHeadWeight).withRegrow(refineRegrow).withMixup(refineMixup))
+                        .withHeadWeight(refineHeadWeight).withRegrow(refineRegrow).withMixup(refineMixup)
+                        .withSharpness(refineSharpness))
                 .withMlpSparsity(mlpSparsity)
                 .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }
