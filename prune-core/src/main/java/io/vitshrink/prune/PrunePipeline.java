@@ -145,6 +145,7 @@ public final class PrunePipeline {
                     .withRegrow(Double.parseDouble(plan.setting("refine_regrow", "0")))
                     .withMixup(Double.parseDouble(plan.setting("refine_mixup", "0")))
                     .withSharpness(Double.parseDouble(plan.setting("refine_sharpness", "0")))
+                    .withNoise(Double.parseDouble(plan.setting("refine_noise", "0")))
                     .withSchedule(StepSchedule.parse(plan.setting("refine_schedule", "constant")))
                     .withHoldout(Integer.parseInt(plan.setting("refine_holdout", String.valueOf(RefineSettings.DEFAULT_HOLDOUT))));
             Model pruned = sequential(model, s, images, r, damping, layers, denseTarget, refine, new ArrayList<>(), 1,

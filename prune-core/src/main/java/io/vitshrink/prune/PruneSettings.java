@@ -252,6 +252,9 @@ public record PruneSettings(PruneMethod method, SparsityPattern pattern, Importa
                 if (refine.sharpness() > 0) {
                     m.put("refine_sharpness", refine.sharpness());
                 }
+                if (refine.noise() > 0) {
+                    m.put("refine_noise", refine.noise());
+                }
             }
         }
         if (method.removesHeads()) {

@@ -37,10 +37,13 @@ import io.vitshrink.onnx.UserException;
  *     labelled by the dense window ({@link InputMixer}); 0 = the calibration images alone
  * @param sharpness radius ρ of sharpness-aware window steps ({@link SharpnessAware}: each step's
  *     gradient is taken at a point perturbed by ρ × each weight's RMS up the loss); 0 = plain steps
+ * @param noise σ of the noise a refined window's attentions and MLPs read during its steps
+ *     ({@link WindowGraph}: each feature's deviation times σ times unit noise, added to what enters
+ *     their LayerNorms, the residual stream left clean); 0 = none
  */
 public record RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
         double classTokenWeight, int window, int windowSteps, double windowDeep, StepSchedule schedule, int holdoutEvery,
-        double headWeight, double regrow, double mixup, double sharpness) {
+        double headWeight, double regrow, double mixup, double sharpness, double noise) {
 
     /** Every 8th image held out, as before the hold-out was a setting. */
     public static final int DEFAULT_HOLDOUT = 8;
@@ -49,7 +52,7 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     public RefineSettings(int steps, double learningRate, int imagesPerStep, double denseShare, long seed,
             double classTokenWeight, int window, int windowSteps, double windowDeep) {
         this(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps, windowDeep,
-                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0, 0, 0, 0);
+                StepSchedule.CONSTANT, DEFAULT_HOLDOUT, 0, 0, 0, 0, 0);
     }
 
     /** Settings whose windows are fitted on their last block's output alone. */
@@ -143,6 +146,12 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
         if (sharpness > 0 && window == 0) {
             throw new UserException("--refine-sharpness takes sharpness-aware steps in refined windows: it needs --refine-window");
         }
+        if (!(noise >= 0 && noise <= 1)) {
+            throw new UserException("--refine-noise must be in [0, 1], not " + noise);
+        }
+        if (noise > 0 && window == 0) {
+            throw new UserException("--refine-noise perturbs what the blocks of refined windows read: it needs --refine-window");
+        }
         if (!(denseShare >= 0 && denseShare <= 1)) {
             throw new UserException("--refine-target must be in [0, 1] (the dense model's share of the target), not " + denseShare);
         }
@@ -171,42 +180,48 @@ public record RefineSettings(int steps, double learningRate, int imagesPerStep, 
     /** These settings with the window's step count as the step count (what {@link SubBlockRefiner} reads). */
     RefineSettings forWindows() {
         return new RefineSettings(windowSteps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, sharpness);
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, sharpness, noise);
     }
 
     /** These settings with the classifier's input at weight {@code w} in the last window's loss. */
     public RefineSettings withHeadWeight(double w) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, w, regrow, mixup, sharpness);
+                windowDeep, schedule, holdoutEvery, w, regrow, mixup, sharpness, noise);
     }
 
     /** These settings with another step schedule. */
     public RefineSettings withSchedule(StepSchedule s) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, s, holdoutEvery, headWeight, regrow, mixup, sharpness);
+                windowDeep, s, holdoutEvery, headWeight, regrow, mixup, sharpness, noise);
     }
 
     /** These settings holding out every {@code every}-th image (0 = none). */
     public RefineSettings withHoldout(int every) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, every, headWeight, regrow, mixup, sharpness);
+                windowDeep, schedule, every, headWeight, regrow, mixup, sharpness, noise);
     }
 
     /** These settings replacing {@code share} of each window step's images by blends (0 = none). */
     public RefineSettings withMixup(double share) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, regrow, share, sharpness);
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, share, sharpness, noise);
     }
 
     /** These settings exchanging {@code share} of each feature's kept weights at a window's first mask exchange (0 = none). */
     public RefineSettings withRegrow(double share) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, share, mixup, sharpness);
+                windowDeep, schedule, holdoutEvery, headWeight, share, mixup, sharpness, noise);
     }
 
     /** These settings taking sharpness-aware window steps of radius {@code radius} (0 = plain steps). */
     public RefineSettings withSharpness(double radius) {
         return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
-                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, radius);
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, radius, noise);
+    }
+
+    /** These settings adding noise of σ = {@code sigma} to what a window's sub-blocks read during its steps (0 = none). */
+    public RefineSettings withNoise(double sigma) {
+        return new RefineSettings(steps, learningRate, imagesPerStep, denseShare, seed, classTokenWeight, window, windowSteps,
+                windowDeep, schedule, holdoutEvery, headWeight, regrow, mixup, sharpness, sigma);
     }
 }

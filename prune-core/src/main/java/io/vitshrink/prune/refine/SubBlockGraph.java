@@ -6,6 +6,7 @@ import io.vitshrink.onnx.model.Dim;
 import io.vitshrink.onnx.model.Graph;
 import io.vitshrink.onnx.model.Model;
 import io.vitshrink.onnx.model.Node;
+import io.vitshrink.onnx.model.Tensor;
 import io.vitshrink.onnx.model.ValueInfo;
 import io.vitshrink.prune.tokens.OpWriter;
 import java.util.ArrayList;
@@ -29,8 +30,11 @@ import java.util.Map;
  * @param parameters parameter input names in feeding order
  * @param parameterShapes their shapes, in the same order
  * @param gradients gradient output names in the same order (empty for a forward-only graph)
+ * @param noiseSlices how many slices of unit-variance noise the {@code noise} input takes
+ *     ({@code [slices, images, tokens, width]}; {@link WindowGraph} with input noise), 0 = no such input
  */
-public record SubBlockGraph(Model model, List<String> parameters, List<long[]> parameterShapes, List<String> gradients) {
+public record SubBlockGraph(Model model, List<String> parameters, List<long[]> parameterShapes, List<String> gradients,
+        int noiseSlices) {
 
     public static final String X = "x";
     public static final String TARGET = "target";
@@ -38,6 +42,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<long[]> p
     public static final String TOKEN_WEIGHT = "token_weight";
     public static final String Y = "y";
     public static final String LOSS = "loss";
+    public static final String NOISE = "noise";
     /** Opset of the written graphs (ReduceSum takes its axes as an input since 13). */
     static final int OPSET = 17;
 
@@ -48,6 +53,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<long[]> p
         final List<String> parameters = new ArrayList<>();
         final List<long[]> shapes = new ArrayList<>();
         final List<String> gradients = new ArrayList<>();
+        int noiseSlices;
 
         Writer(int xRank, int targetRank) {
             graph.addInput(new ValueInfo(X, DataType.FLOAT, Collections.nCopies(xRank, Dim.UNKNOWN)));
@@ -66,6 +72,26 @@ public record SubBlockGraph(Model model, List<String> parameters, List<long[]> p
             parameters.add(name);
             shapes.add(shape.clone());
             return name;
+        }
+
+        /**
+         * {@code x} plus noise: slice {@code slice} of the {@code noise} input (declared with the first
+         * slice asked for) times {@code sigma} times each feature's standard deviation over the batch's
+         * images and tokens. The deviation is computed in the graph and, as the backward passes are
+         * written by hand, held constant in them: the gradient of the sum is that of {@code x}.
+         */
+        String perturbed(String x, int slice, float sigma) {
+            if (noiseSlices == 0) {
+                graph.addInput(new ValueInfo(NOISE, DataType.FLOAT, Collections.nCopies(4, Dim.UNKNOWN)));
+            }
+            noiseSlices = Math.max(noiseSlices, slice + 1);
+            Attribute batchAxes = Attribute.ofInts("axes", 0, 1);
+            String centered = ops.op("Sub", List.of(x, ops.op("ReduceMean", List.of(x), batchAxes)));
+            String deviation = ops.op("Sqrt", List.of(ops.op("ReduceMean", List.of(ops.op("Mul", List.of(centered, centered))),
+                    batchAxes)));
+            String z = ops.op("Gather", List.of(NOISE, ops.constant(Tensor.ofLongs("", new long[0],
+                    new long[] {slice}))), Attribute.of("axis", 0L));
+            return ops.op("Add", List.of(x, ops.op("Mul", List.of(ops.op("Mul", List.of(deviation, ops.float0(sigma))), z))));
         }
 
         /** Names {@code value} as an output of the graph. */
@@ -118,7 +144,7 @@ public record SubBlockGraph(Model model, List<String> parameters, List<long[]> p
                     throw new IllegalStateException("gradients written for " + gradients + ", parameters " + parameters);
                 }
             }
-            return new SubBlockGraph(m, List.copyOf(parameters), List.copyOf(shapes), ordered);
+            return new SubBlockGraph(m, List.copyOf(parameters), List.copyOf(shapes), ordered, noiseSlices);
         }
     }
 }

@@ -67,7 +67,9 @@ public final class SubBlockRefiner {
      * step's images are blends of two fitted images ({@link InputMixer}) whose targets the teacher
      * computes; the error that decides which parameters are kept is measured on the images themselves.
      * With {@link RefineSettings#sharpness()} above 0 every step's gradient is sharpness-aware
-     * ({@link SharpnessAware}; two gradient runs per step).
+     * ({@link SharpnessAware}; two gradient runs per step). A training graph with a noise input
+     * ({@link SubBlockGraph#noiseSlices()}) is fed fresh unit noise at every step from a random
+     * stream of its own.
      *
      * @param outFeatures per parameter, its output features when its mask may change (weights
      *     {@code [in, out]}), 0 when it may not; null = every mask stays
@@ -95,6 +97,7 @@ public final class SubBlockRefiner {
                 : new MaskRegrowth(params, frozen, outFeatures, settings.regrow(), settings.steps());
         SharpnessAware sharpness = settings.sharpness() == 0 ? null : new SharpnessAware(settings.sharpness(), frozen, relativeStep);
         SplittableRandom random = new SplittableRandom(settings.seed());
+        SplittableRandom noiseRandom = new SplittableRandom(settings.seed() ^ 0x6E6F697365L); // its own stream: batches as without noise
         int batch = Math.min(settings.imagesPerStep(), fit.size());
         int checkEvery = Math.max(10, settings.steps() / 10);
         InputMixer mixer = teacher == null || settings.mixup() == 0 || fit.size() < 2 ? null
@@ -122,6 +125,9 @@ public final class SubBlockRefiner {
                 }
                 Map<String, Tensor> feed = mixer == null ? feeds(train, rows, x, target, params, images, tokenWeights)
                         : mixedFeeds(train, teacherRun, teacher, mixer, rows, x, target, params, images, pool, tokenWeights);
+                if (train.noiseSlices() > 0) {
+                    feed.put(SubBlockGraph.NOISE, noise(noiseRandom, train.noiseSlices(), images.length, x.tokens(), x.width()));
+                }
                 float[][] grads = gradients(trainRun, train, feed);
                 if (sharpness != null) {
                     grads = sharpness.gradient(params, grads, at -> gradients(trainRun, train, withParams(feed, train, at)));
@@ -155,6 +161,16 @@ public final class SubBlockRefiner {
             }
             return new Result(start, best, bestStep, settings.steps(), (System.nanoTime() - t0) / 1e9, bestExchanged);
         }
+    }
+
+    /** {@code [slices, images, tokens, width]} uniform noise of mean 0 and variance 1. */
+    static Tensor noise(SplittableRandom random, int slices, int images, int tokens, int width) {
+        float[] z = new float[slices * images * tokens * width];
+        float half = (float) Math.sqrt(3); // uniform on [−√3, √3) has variance 1
+        for (int k = 0; k < z.length; k++) {
+            z[k] = (2 * (float) random.nextDouble() - 1) * half;
+        }
+        return Tensor.ofFloats(SubBlockGraph.NOISE, new long[] {slices, images, tokens, width}, z);
     }
 
     /** The loss's gradient for every parameter, in the graph's parameter order. */

@@ -54,6 +54,20 @@ public final class WindowGraph {
      *     output as one more row; null = none
      */
     public static SubBlockGraph build(List<Block> blocks, boolean gradients, int tokens, LayerNormParams headNorm) {
+        return build(blocks, gradients, tokens, headNorm, 0);
+    }
+
+    /**
+     * @param tokens tokens per image of a deep window (the output holds every block's delta); 0 = the
+     *     last block's delta alone
+     * @param headNorm the model's final LayerNorm, whose output on the class token is appended to the
+     *     output as one more row; null = none
+     * @param noise σ of the noise added to what each attention and MLP reads ({@link
+     *     SubBlockGraph.Writer#perturbed}: the stream entering its LayerNorm, plus σ times each
+     *     feature's deviation times unit noise, slice 2i for block i's attention, 2i + 1 for its MLP);
+     *     the residual stream itself stays clean. 0 = none
+     */
+    public static SubBlockGraph build(List<Block> blocks, boolean gradients, int tokens, LayerNormParams headNorm, float noise) {
         SubBlockGraph.Writer w = new SubBlockGraph.Writer(3, 3);
         String x = SubBlockGraph.X;
         List<LayerNormGraph.Pass> norms1 = new ArrayList<>();
@@ -64,10 +78,10 @@ public final class WindowGraph {
         for (int i = 0; i < blocks.size(); i++) {
             Block b = blocks.get(i);
             String prefix = "b" + i + "_";
-            LayerNormGraph.Pass n1 = LayerNormGraph.forward(w, x, b.norm1());
+            LayerNormGraph.Pass n1 = LayerNormGraph.forward(w, noise > 0 ? w.perturbed(x, 2 * i, noise) : x, b.norm1());
             AttentionGraph.Pass a = AttentionGraph.forward(w, n1.y(), prefix, b.width(), b.heads(), b.headDim(), b.width(), b.scale());
             String mid = w.ops.op("Add", List.of(x, a.y()));
-            LayerNormGraph.Pass n2 = LayerNormGraph.forward(w, mid, b.norm2());
+            LayerNormGraph.Pass n2 = LayerNormGraph.forward(w, noise > 0 ? w.perturbed(mid, 2 * i + 1, noise) : mid, b.norm2());
             MlpGraph.Pass m = MlpGraph.forward(w, n2.y(), prefix, b.width(), b.hidden(), b.width());
             x = w.ops.op("Add", List.of(mid, m.y()));
             if (tokens > 0) {

@@ -113,7 +113,7 @@ public final class WindowRefiner {
             int deepTokens = settings.deepWindows() ? tokens : 0;
             int rows = settings.deepWindows() ? window.size() * tokens : tokens;
             fitted = WindowGraph.build(shapes, false, deepTokens, head);
-            train = WindowGraph.build(shapes, true, deepTokens, head);
+            train = WindowGraph.build(shapes, true, deepTokens, head, (float) settings.noise());
             if (settings.deepWindows()) {
                 tokenWeights = deepTokenWeights(tokenWeights, tokens, window.size(), settings.windowDeep());
             }
@@ -124,7 +124,7 @@ public final class WindowRefiner {
             target = refiner.outputs(fitted, false, input, denseParams, rows, width);
         } else {
             fitted = forward;
-            train = WindowGraph.build(shapes, true);
+            train = WindowGraph.build(shapes, true, 0, null, (float) settings.noise());
             target = refiner.outputs(forward, false, input, denseParams, width);
             if (settings.denseShare() > 0) {
                 target = target.blend(1 - settings.denseShare(), denseOutput.blend(1, input, -1), settings.denseShare());

@@ -77,6 +77,78 @@ class SubBlockGraphGradientTest {
                 3 * TOKENS + 1, weights);
     }
 
+    /**
+     * Input noise: fed zeros, the noisy training graph computes the plain one's loss and gradients;
+     * fed noise, its loss changes, and the gradients of the last MLP's parameters — which no
+     * perturbed read depends on, so holding the deviations constant is exact for them — match
+     * finite differences of that noisy loss.
+     */
+    @Test
+    void windowWithInputNoiseIsThePlainWindowAtZeroNoiseAndExactDownstreamOfTheLastPerturbedRead() {
+        SplittableRandom r = new SplittableRandom(17);
+        List<WindowGraph.Block> blocks = List.of(block(r), block(r));
+        SubBlockGraph noisy = WindowGraph.build(blocks, true, 0, null, 0.3f);
+        SubBlockGraph plain = WindowGraph.build(blocks, true);
+        assertThat(noisy.noiseSlices()).isEqualTo(4);
+        assertThat(plain.noiseSlices()).isZero();
+        SplittableRandom random = new SplittableRandom(3);
+        ImageValues x = tokens(random, 8, TOKENS, 1.0);
+        ImageValues t = tokens(random, 8, TOKENS, 1.0);
+        float[][] params = new float[noisy.parameters().size()][];
+        for (int i = 0; i < params.length; i++) {
+            long n = 1;
+            for (long d : noisy.parameterShapes().get(i)) {
+                n *= d;
+            }
+            params[i] = random(random, (int) n, 0.4);
+        }
+        int[] all = {0, 1};
+        List<String> fetch = new java.util.ArrayList<>(noisy.gradients());
+        fetch.add(SubBlockGraph.LOSS);
+        try (Runner nr = Runner.open(noisy.model(), RunnerOptions.defaults()); Runner pr = Runner.open(plain.model(), RunnerOptions.defaults())) {
+            Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(noisy, false, x, t, params, all, WEIGHTS));
+            Map<String, Runner.FloatOutput> reference = pr.runFloats(feed, fetch);
+            feed.put(SubBlockGraph.NOISE, Tensor.ofFloats(SubBlockGraph.NOISE, new long[] {4, IMAGES, TOKENS, 8},
+                    new float[4 * IMAGES * TOKENS * 8]));
+            Map<String, Runner.FloatOutput> quiet = nr.runFloats(feed, fetch);
+            for (String name : fetch) {
+                assertThat(quiet.get(name).data()).as(name).containsExactly(reference.get(name).data(),
+                        org.assertj.core.data.Offset.offset(1e-6f));
+            }
+            feed.put(SubBlockGraph.NOISE, SubBlockRefiner.noise(new SplittableRandom(9), 4, IMAGES, TOKENS, 8));
+            Map<String, Runner.FloatOutput> loud = nr.runFloats(feed, fetch);
+            double noisyLoss = loud.get(SubBlockGraph.LOSS).data()[0];
+            assertThat(noisyLoss).isNotCloseTo(reference.get(SubBlockGraph.LOSS).data()[0], org.assertj.core.data.Percentage.withPercentage(1));
+            for (int i = 0; i < params.length; i++) {
+                String name = noisy.parameters().get(i);
+                if (!name.startsWith("b1_fc")) {
+                    continue;
+                }
+                float[] g = loud.get(noisy.gradients().get(i)).data();
+                for (int k = 0; k < params[i].length; k += Math.max(1, params[i].length / 7)) {
+                    float keep = params[i][k];
+                    double eps = 1e-2;
+                    params[i][k] = (float) (keep + eps);
+                    double up = noisyLoss(nr, noisy, feed, i, params[i]);
+                    params[i][k] = (float) (keep - eps);
+                    double down = noisyLoss(nr, noisy, feed, i, params[i]);
+                    params[i][k] = keep;
+                    double numeric = (up - down) / (2 * eps);
+                    assertThat(g[k]).as("%s[%d]", name, k)
+                            .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
+                }
+            }
+        }
+    }
+
+    /** The loss of {@code feed} with parameter {@code i} replaced. */
+    private static double noisyLoss(Runner run, SubBlockGraph graph, Map<String, Tensor> feed, int i, float[] values) {
+        Map<String, Tensor> f = new java.util.HashMap<>(feed);
+        String name = graph.parameters().get(i);
+        f.put(name, Tensor.ofFloats(name, graph.parameterShapes().get(i), values));
+        return run.runFloats(f, List.of(SubBlockGraph.LOSS)).get(SubBlockGraph.LOSS).data()[0];
+    }
+
     private static WindowGraph.Block block(SplittableRandom r) {
         return new WindowGraph.Block(8, 2, 4, 0.5f, 12, norm(r), norm(r));
     }

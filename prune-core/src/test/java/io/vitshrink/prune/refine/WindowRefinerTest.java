@@ -286,6 +286,32 @@ class WindowRefinerTest {
                 .hasMessageContaining("[0, 1]");
     }
 
+    /**
+     * With input noise the window still ends closer to the dense model than reconstruction left it,
+     * elsewhere than without noise, pruned weights at zero, and replays exactly (the noise has its
+     * own seeded stream).
+     */
+    @Test
+    void inputNoiseRefinesAndReplays() {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        double plain = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
+                PROVENANCE).pruned(), c, last));
+        PrunePipeline.Result quiet = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0)), TinyModels.calibration32(c), PROVENANCE);
+        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0).withNoise(0.1)),
+                TinyModels.calibration32(c), PROVENANCE);
+        assertThat(meanSquared(value(m, c, last), value(r.pruned(), c, last))).isLessThan(0.9 * plain);
+        assertThat(TinyModels.logits(r.pruned(), c)).isNotEqualTo(TinyModels.logits(quiet.pruned(), c));
+        assertPrunedWeightsAreZero(r);
+        assertThat(r.plan().settings()).containsEntry("refine_noise", 0.1);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+        assertThatThrownBy(() -> window(0, 0, 0).withNoise(0.1)).isInstanceOf(UserException.class)
+                .hasMessageContaining("needs --refine-window");
+        assertThatThrownBy(() -> window(2, 10, 0).withNoise(2)).isInstanceOf(UserException.class).hasMessageContaining("[0, 1]");
+    }
+
     /** Token 0 of each of the 32 images of a {@code [32, tokens, width]} value. */
     private static float[] classToken(float[] values, int width) {
         int per = values.length / 32;

@@ -183,6 +183,13 @@ public final class PruneCommand implements Callable<Integer> {
                     + "where the loss is flat; twice the window's time; 0 = plain steps (default)")
     double refineSharpness;
 
+    @Option(names = "--refine-noise", defaultValue = "0", paramLabel = "S",
+            description = "with --refine-window: while a window is refined, every attention and MLP reads the stream plus noise "
+                    + "of S times each feature's deviation (fresh at every step; the residual stream itself stays clean), so the "
+                    + "blocks learn to give the dense output from inputs that are off, as they are on images not calibrated on; "
+                    + "0 = off (default)")
+    double refineNoise;
+
     @Option(names = "--mlp-sparsity", paramLabel = "S",
             description = "--method block with --sparsity: prune the MLPs' Linears (fc1, fc2) to S and the attention's "
                     + "(q/k/v, proj) to whatever keeps the overall --sparsity")
@@ -382,7 +389,7 @@ public final class PruneCommand implements Callable<Integer> {
                         refineWindow, refineWindow == 0 ? 0 : refineWindowSteps != null ? refineWindowSteps : refineSteps,
                         refineWindowDeep).withSchedule(StepSchedule.parse(refineSchedule)).withHoldout(refineHoldout)
                         .withHeadWeight(refineHeadWeight).withRegrow(refineRegrow).withMixup(refineMixup)
-                        .withSharpness(refineSharpness))
+                        .withSharpness(refineSharpness).withNoise(refineNoise))
                 .withMlpSparsity(mlpSparsity)
                 .withAllocation(allocate == null ? AllocationMeasure.LAYER : AllocationMeasure.parse(allocate));
     }

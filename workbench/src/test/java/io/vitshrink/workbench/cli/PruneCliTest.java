@@ -149,13 +149,14 @@ class PruneCliTest {
         assertThat(dir.resolve("x9.onnx")).doesNotExist();
         CliRun head = CliRun.of(args("hw.onnx", "--method", "block", "--sparsity", "0.5", "--reconstruct", "--refine-window", "2",
                 "--refine-window-steps", "24", "--refine-head-weight", "50", "--refine-mixup", "0.5", "--refine-regrow", "0.1",
-                "--refine-sharpness", "0.05"));
+                "--refine-sharpness", "0.05", "--refine-noise", "0.1"));
         assertThat(head.exitCode()).as(head.err()).isZero();
         JsonNode headPlan = json(dir.resolve("hw.plan.json")).get("settings");
         assertThat(headPlan.get("refine_head_weight").asDouble()).isEqualTo(50.0);
         assertThat(headPlan.get("refine_mixup").asDouble()).isEqualTo(0.5);
         assertThat(headPlan.get("refine_regrow").asDouble()).isEqualTo(0.1);
         assertThat(headPlan.get("refine_sharpness").asDouble()).isEqualTo(0.05);
+        assertThat(headPlan.get("refine_noise").asDouble()).isEqualTo(0.1);
         CliRun headAgain = CliRun.of("prune", "--model", model.toString(), "--from-plan", dir.resolve("hw.plan.json").toString(),
                 "--calib", calib.toString(), "--preset", recipe.toString(), "--no-cache", "--quiet",
                 "--image-size", "32", "--out", dir.resolve("hw-again.onnx").toString());
@@ -172,7 +173,7 @@ class PruneCliTest {
         assertThat(mixTarget.err().strip()).startsWith("vitshrink: --refine-mixup").contains("--refine-target").doesNotContain("\n");
         assertThat(dir.resolve("x11.onnx")).doesNotExist();
         CliRun sharpAlone = CliRun.of(args("x12.onnx", "--sparsity", "0.5", "--reconstruct", "--refine-steps", "5",
-                "--refine-sharpness", "0.05"));
+                "--refine-sharpness", "0.05", "--refine-noise", "0.1"));
         assertThat(sharpAlone.exitCode()).isEqualTo(2);
         assertThat(sharpAlone.err().strip()).startsWith("vitshrink: --refine-sharpness").contains("needs --refine-window")
                 .doesNotContain("\n");
