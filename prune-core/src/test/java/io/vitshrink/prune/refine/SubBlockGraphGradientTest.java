@@ -124,19 +124,9 @@ class SubBlockGraphGradientTest {
                 if (!name.startsWith("b1_fc")) {
                     continue;
                 }
-                float[] g = loud.get(noisy.gradients().get(i)).data();
-                for (int k = 0; k < params[i].length; k += Math.max(1, params[i].length / 7)) {
-                    float keep = params[i][k];
-                    double eps = 1e-2;
-                    params[i][k] = (float) (keep + eps);
-                    double up = noisyLoss(nr, noisy, feed, i, params[i]);
-                    params[i][k] = (float) (keep - eps);
-                    double down = noisyLoss(nr, noisy, feed, i, params[i]);
-                    params[i][k] = keep;
-                    double numeric = (up - down) / (2 * eps);
-                    assertThat(g[k]).as("%s[%d]", name, k)
-                            .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
-                }
+                float[] p = params[i];
+                int index = i;
+                assertMatchesFiniteDifferences(name, loud.get(noisy.gradients().get(i)).data(), p, () -> noisyLoss(nr, noisy, feed, index, p));
             }
         }
     }
@@ -181,19 +171,25 @@ class SubBlockGraphGradientTest {
             for (int i = 0; i < params.length; i++) {
                 float[] g = grads.get(train.gradients().get(i)).data();
                 assertThat(g).as(train.parameters().get(i)).hasSize(params[i].length);
-                for (int k = 0; k < params[i].length; k += Math.max(1, params[i].length / 7)) {
-                    float keep = params[i][k];
-                    double eps = 1e-2;
-                    params[i][k] = (float) (keep + eps);
-                    double up = loss(fw, forward, rows, x, t, params, weights);
-                    params[i][k] = (float) (keep - eps);
-                    double down = loss(fw, forward, rows, x, t, params, weights);
-                    params[i][k] = keep;
-                    double numeric = (up - down) / (2 * eps);
-                    assertThat(g[k]).as("%s[%d]", train.parameters().get(i), k)
-                            .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
-                }
+                assertMatchesFiniteDifferences(train.parameters().get(i), g, params[i], () -> loss(fw, forward, rows, x, t, params, weights));
             }
+        }
+    }
+
+    /** Every 7th-or-so entry of {@code g} against central differences of {@code loss} as {@code p}'s entry moves by ±0.01. */
+    private static void assertMatchesFiniteDifferences(String name, float[] g, float[] p, java.util.function.DoubleSupplier loss) {
+        assertThat(g).as(name).hasSize(p.length);
+        for (int k = 0; k < p.length; k += Math.max(1, p.length / 7)) {
+            float keep = p[k];
+            double eps = 1e-2;
+            p[k] = (float) (keep + eps);
+            double up = loss.getAsDouble();
+            p[k] = (float) (keep - eps);
+            double down = loss.getAsDouble();
+            p[k] = keep;
+            double numeric = (up - down) / (2 * eps);
+            assertThat(g[k]).as("%s[%d]", name, k)
+                    .isCloseTo((float) numeric, org.assertj.core.data.Offset.offset((float) (2e-3 + 2e-2 * Math.abs(numeric))));
         }
     }
 

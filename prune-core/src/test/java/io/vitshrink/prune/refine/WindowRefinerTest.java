@@ -232,24 +232,12 @@ class WindowRefinerTest {
 
     /**
      * With mixup half of every window step's images are blends the dense window labels: the window
-     * still ends closer to the dense model than reconstruction left it, the plan records the share and
-     * replays exactly (the blends are drawn from the refinement's seed).
+     * still ends closer to the dense model than reconstruction left it, elsewhere than without blends,
+     * the plan records the share and replays exactly (the blends are drawn from the refinement's seed).
      */
     @Test
     void mixupRefinesOnBlendsAndReplays() {
-        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
-        Model m = TinyVitBuilder.build(c);
-        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
-        double plain = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
-                PROVENANCE).pruned(), c, last));
-        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 60, 0).withMixup(0.5).withHoldout(0)), TinyModels.calibration32(c),
-                PROVENANCE);
-        assertThat(r.notes()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
-        assertThat(meanSquared(value(m, c, last), value(r.pruned(), c, last))).isLessThan(0.9 * plain);
-        assertPrunedWeightsAreZero(r);
-        assertThat(r.plan().settings()).containsEntry("refine_mixup", 0.5);
-        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
-        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+        assertRefinesOtherwiseAndReplays(window(2, 60, 0).withMixup(0.5).withHoldout(0), "refine_mixup", 0.5);
         assertThatThrownBy(() -> window(0, 0, 0).withMixup(0.5)).isInstanceOf(UserException.class)
                 .hasMessageContaining("needs --refine-window");
         assertThatThrownBy(() -> window(2, 10, 0.5).withMixup(0.5)).isInstanceOf(UserException.class)
@@ -258,58 +246,46 @@ class WindowRefinerTest {
                 .hasMessageContaining("[0, 1]");
     }
 
-    /**
-     * Sharpness-aware window steps still bring the network closer to the dense one than reconstruction
-     * left it, end elsewhere than plain steps from the same start, keep the pruned weights at zero, and
-     * replay exactly.
-     */
+    /** Sharpness-aware window steps refine, differently from plain ones, and replay. */
     @Test
     void sharpnessAwareStepsRefineAndReplay() {
-        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
-        Model m = TinyVitBuilder.build(c);
-        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
-        double plain = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
-                PROVENANCE).pruned(), c, last));
-        PrunePipeline.Result steps = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0)), TinyModels.calibration32(c), PROVENANCE);
-        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0).withSharpness(0.05)),
-                TinyModels.calibration32(c), PROVENANCE);
-        assertThat(r.notes()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
-        assertThat(meanSquared(value(m, c, last), value(r.pruned(), c, last))).isLessThan(0.9 * plain);
-        assertThat(TinyModels.logits(r.pruned(), c)).isNotEqualTo(TinyModels.logits(steps.pruned(), c));
-        assertPrunedWeightsAreZero(r);
-        assertThat(r.plan().settings()).containsEntry("refine_sharpness", 0.05);
-        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
-        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+        assertRefinesOtherwiseAndReplays(window(2, 60, 0).withHoldout(0).withSharpness(0.05), "refine_sharpness", 0.05);
         assertThatThrownBy(() -> window(0, 0, 0).withSharpness(0.05)).isInstanceOf(UserException.class)
                 .hasMessageContaining("needs --refine-window");
         assertThatThrownBy(() -> window(2, 10, 0).withSharpness(-0.1)).isInstanceOf(UserException.class)
                 .hasMessageContaining("[0, 1]");
     }
 
-    /**
-     * With input noise the window still ends closer to the dense model than reconstruction left it,
-     * elsewhere than without noise, pruned weights at zero, and replays exactly (the noise has its
-     * own seeded stream).
-     */
+    /** Input noise refines, differently from plain steps, and replays (the noise has its own seeded stream). */
     @Test
     void inputNoiseRefinesAndReplays() {
-        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
-        Model m = TinyVitBuilder.build(c);
-        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
-        double plain = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF), TinyModels.calibration32(c),
-                PROVENANCE).pruned(), c, last));
-        PrunePipeline.Result quiet = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0)), TinyModels.calibration32(c), PROVENANCE);
-        PrunePipeline.Result r = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0).withNoise(0.1)),
-                TinyModels.calibration32(c), PROVENANCE);
-        assertThat(meanSquared(value(m, c, last), value(r.pruned(), c, last))).isLessThan(0.9 * plain);
-        assertThat(TinyModels.logits(r.pruned(), c)).isNotEqualTo(TinyModels.logits(quiet.pruned(), c));
-        assertPrunedWeightsAreZero(r);
-        assertThat(r.plan().settings()).containsEntry("refine_noise", 0.1);
-        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
-        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
+        assertRefinesOtherwiseAndReplays(window(2, 60, 0).withHoldout(0).withNoise(0.1), "refine_noise", 0.1);
         assertThatThrownBy(() -> window(0, 0, 0).withNoise(0.1)).isInstanceOf(UserException.class)
                 .hasMessageContaining("needs --refine-window");
         assertThatThrownBy(() -> window(2, 10, 0).withNoise(2)).isInstanceOf(UserException.class).hasMessageContaining("[0, 1]");
+    }
+
+    /**
+     * A tiny ViT pruned with window settings {@code s} (which differ from plain window steps in one
+     * plan key) ends closer to the dense model than reconstruction left it and elsewhere than with
+     * plain steps, keeps its pruned weights at zero, records the key, and replays exactly.
+     */
+    private static void assertRefinesOtherwiseAndReplays(RefineSettings s, String key, double value) {
+        TinyVitConfig c = TinyModels.config(ExportStyle.TIMM, 17);
+        Model m = TinyVitBuilder.build(c);
+        String last = AnalyzedModel.of(m, TinyModels.IMAGE).structure().blocks().get(1).output();
+        double reconstructed = meanSquared(value(m, c, last), value(PIPELINE.run(m, settings(RefineSettings.OFF),
+                TinyModels.calibration32(c), PROVENANCE).pruned(), c, last));
+        PrunePipeline.Result plainSteps = PIPELINE.run(m, settings(window(2, 60, 0).withHoldout(0)), TinyModels.calibration32(c),
+                PROVENANCE);
+        PrunePipeline.Result r = PIPELINE.run(m, settings(s), TinyModels.calibration32(c), PROVENANCE);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("blocks 0–1 refined together"));
+        assertThat(meanSquared(value(m, c, last), value(r.pruned(), c, last))).isLessThan(0.9 * reconstructed);
+        assertThat(TinyModels.logits(r.pruned(), c)).isNotEqualTo(TinyModels.logits(plainSteps.pruned(), c));
+        assertPrunedWeightsAreZero(r);
+        assertThat(r.plan().settings()).containsEntry(key, value);
+        Model replayed = PIPELINE.apply(m, PrunePlanJson.parse(PrunePlanJson.toJson(r.plan())), TinyModels.calibration32(c));
+        assertThat(TinyModels.logits(replayed, c)).containsExactly(TinyModels.logits(r.pruned(), c));
     }
 
     /** Token 0 of each of the 32 images of a {@code [32, tokens, width]} value. */
