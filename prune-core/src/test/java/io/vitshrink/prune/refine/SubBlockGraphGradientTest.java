@@ -94,14 +94,7 @@ class SubBlockGraphGradientTest {
         SplittableRandom random = new SplittableRandom(3);
         ImageValues x = tokens(random, 8, TOKENS, 1.0);
         ImageValues t = tokens(random, 8, TOKENS, 1.0);
-        float[][] params = new float[noisy.parameters().size()][];
-        for (int i = 0; i < params.length; i++) {
-            long n = 1;
-            for (long d : noisy.parameterShapes().get(i)) {
-                n *= d;
-            }
-            params[i] = random(random, (int) n, 0.4);
-        }
+        float[][] params = randomParameters(noisy, random);
         int[] all = {0, 1};
         List<String> fetch = new java.util.ArrayList<>(noisy.gradients());
         fetch.add(SubBlockGraph.LOSS);
@@ -156,14 +149,7 @@ class SubBlockGraphGradientTest {
         SplittableRandom random = new SplittableRandom(3);
         ImageValues x = tokens(random, in, TOKENS, 1.0);
         ImageValues t = tokens(random, out, outTokens, 1.0);
-        float[][] params = new float[train.parameters().size()][];
-        for (int i = 0; i < params.length; i++) {
-            long n = 1;
-            for (long d : train.parameterShapes().get(i)) {
-                n *= d;
-            }
-            params[i] = random(random, (int) n, 0.4);
-        }
+        float[][] params = randomParameters(train, random);
         int[] all = {0, 1};
         try (Runner tr = Runner.open(train.model(), RunnerOptions.defaults()); Runner fw = Runner.open(forward.model(), RunnerOptions.defaults())) {
             Map<String, Tensor> feed = withUnitScale(SubBlockRefiner.feeds(train, rows, x, t, params, all, weights));
@@ -203,6 +189,19 @@ class SubBlockGraphGradientTest {
             float[] weights) {
         return fw.runFloats(SubBlockRefiner.feeds(forward, rows, x, t, params, new int[] {0, 1}, weights), List.of(SubBlockGraph.LOSS))
                 .get(SubBlockGraph.LOSS).data()[0];
+    }
+
+    /** Every parameter of the graph drawn uniformly from ±0.4. */
+    private static float[][] randomParameters(SubBlockGraph graph, SplittableRandom random) {
+        float[][] params = new float[graph.parameters().size()][];
+        for (int i = 0; i < params.length; i++) {
+            long n = 1;
+            for (long d : graph.parameterShapes().get(i)) {
+                n *= d;
+            }
+            params[i] = random(random, (int) n, 0.4);
+        }
+        return params;
     }
 
     private static ImageValues tokens(SplittableRandom r, int width, int tokens, double scale) {
