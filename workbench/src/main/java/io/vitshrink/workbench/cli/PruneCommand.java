@@ -180,14 +180,14 @@ public final class PruneCommand implements Callable<Integer> {
     @Option(names = "--refine-sharpness", defaultValue = "0", paramLabel = "R",
             description = "with --refine-window: sharpness-aware window steps (SAM) — each step's gradient is taken where the "
                     + "loss is higher, every weight moved up the gradient by R times its layer's weight RMS, so the fit settles "
-                    + "where the loss is flat; twice the window's time; 0 = plain steps (default)")
+                    + "where the loss is flat; twice the window's time; 0 = plain steps (default; 0.01 and 0.05 cost DeiT-Tiny 2 points)")
     double refineSharpness;
 
     @Option(names = "--refine-noise", defaultValue = "0", paramLabel = "S",
             description = "with --refine-window: while a window is refined, every attention and MLP reads the stream plus noise "
                     + "of S times each feature's deviation (fresh at every step; the residual stream itself stays clean), so the "
                     + "blocks learn to give the dense output from inputs that are off, as they are on images not calibrated on; "
-                    + "0 = off (default)")
+                    + "0 = off (default; 0.1 cost DeiT-Tiny 1.4 points)")
     double refineNoise;
 
     @Option(names = "--mlp-sparsity", paramLabel = "S",
