@@ -40,7 +40,7 @@ public final class BlockRefiner {
      * @param notes receives one line per sub-block: what was refined and how much its held-out error moved
      */
     public BlockRefiner(RunnerOptions options, RefineSettings settings, boolean readsClassToken, List<String> notes) {
-        this.settings = settings.withSharpness(0).withNoise(0); // windows only
+        this.settings = settings.withSharpness(0); // sharpness-aware steps are for windows (sub-block graphs take no noise input)
         this.readsClassToken = readsClassToken;
         this.refiner = new SubBlockRefiner(options);
         this.notes = notes;
